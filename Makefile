@@ -34,9 +34,10 @@ nbtest: install                        ## run every notebook in quick mode
 pytest: install
 	$(QUICK) $(BIN)/python -m pytest -q tests
 
-nbs: install                           ## re-execute notebooks (NB=path for one) in quick mode and save their outputs
+nbs: install                           ## re-execute notebooks (NB=path for one) in quick mode, save outputs, clean, export
 	$(QUICK) $(BIN)/nbdev-test --save --n-workers 1 --timing $(NB)
 	$(BIN)/nbdev-clean
+	$(BIN)/nbdev-export
 
 bench: install                         ## speed figures (not tests)
 	$(BIN)/python bench/bench_models.py

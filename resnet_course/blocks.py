@@ -7,16 +7,16 @@ Docs: https://resnet-course.github.io/resnet_course/blocks.html.md"""
 # %% auto #0
 __all__ = ['conv_out_size', 'relu', 'conv_bn', 'ResBlock', 'Bottleneck']
 
-# %% ../nbs/01_blocks.ipynb #d844f7d9
+# %% ../nbs/01_blocks.ipynb #522f6ceb
 import torch
 from torch import nn
 
-# %% ../nbs/01_blocks.ipynb #89b2466a
+# %% ../nbs/01_blocks.ipynb #d1e4217b
 def conv_out_size(n_in:int, kernel:int, stride:int=1, padding:int=0) -> int:
     "Output size of a convolution or pooling layer: ⌊(n_in + 2·padding − kernel)/stride⌋ + 1"
     return (n_in + 2*padding - kernel) // stride + 1
 
-# %% ../nbs/01_blocks.ipynb #c1ce1c28
+# %% ../nbs/01_blocks.ipynb #1a3b7fbd
 def relu():
     "An in-place ReLU (as in torchvision)"
     return nn.ReLU(inplace=True)
@@ -30,7 +30,7 @@ def conv_bn(ni:int, nf:int, ks:int=3, stride:int=1, act_cls=relu, bn:bool=True, 
     if act_cls is not None: layers.append(act_cls())
     return nn.Sequential(*layers)
 
-# %% ../nbs/01_blocks.ipynb #e4f9b77c
+# %% ../nbs/01_blocks.ipynb #68b27755
 class ResBlock(nn.Module):
     "Two 3×3 conv-BN layers plus a shortcut, ReLU after the addition; `residual=False` gives the plain twin"
     def __init__(self, ni:int, nf:int, stride:int=1, residual:bool=True, act_cls=relu, bn:bool=True, zero_bn:bool=False):
@@ -53,7 +53,7 @@ class ResBlock(nn.Module):
         if self.residual: out += self.shortcut(x)   # in place, as in torchvision: no new tensor
         return self.act(out)
 
-# %% ../nbs/01_blocks.ipynb #0c31f2c0
+# %% ../nbs/01_blocks.ipynb #e08f9b7c
 class Bottleneck(ResBlock):
     "1×1 conv to `nf`/4 channels → 3×3 conv (with the stride) → 1×1 conv to `nf`, plus a shortcut"
     def make_convs(self, ni, nf, stride, act_cls, bn, zero_bn):

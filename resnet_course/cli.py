@@ -7,11 +7,11 @@ Docs: https://resnet-course.github.io/resnet_course/cli.html.md"""
 # %% auto #0
 __all__ = ['COMMANDS', 'usage', 'main']
 
-# %% ../nbs/90_cli.ipynb #be9aeb85
+# %% ../nbs/90_cli.ipynb #7197925e
 import sys, importlib
 from fastcore.script import parse_cli
 
-# %% ../nbs/90_cli.ipynb #a4d28edc
+# %% ../nbs/90_cli.ipynb #21788fac
 COMMANDS = {
     'demo':      ('resnet_course.degradation', 'demo',      'classroom demo: plain vs residual nets, degradation on real data'),
     'summary':   ('resnet_course.models',      'summary',   'per-stage table of an architecture (shapes, parameters, mult-adds)'),

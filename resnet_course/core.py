@@ -7,11 +7,11 @@ Docs: https://resnet-course.github.io/resnet_course/core.html.md"""
 # %% auto #0
 __all__ = ['QUICK_ENV', 'is_quick', 'pick', 'on_gpu', 'device_info', 'for_device', 'run_banner']
 
-# %% ../nbs/00_core.ipynb #d6076107
+# %% ../nbs/00_core.ipynb #49956025
 import os, torch
 from fastai.torch_core import default_device
 
-# %% ../nbs/00_core.ipynb #68c7b56b
+# %% ../nbs/00_core.ipynb #17c427bf
 QUICK_ENV = 'RESNET_COURSE_QUICK'
 
 def is_quick() -> bool:
@@ -22,7 +22,7 @@ def pick(full, quick):
     "`quick` in quick mode, else `full`: the one switch for data sizes and epochs"
     return quick if is_quick() else full
 
-# %% ../nbs/00_core.ipynb #4aee7d73
+# %% ../nbs/00_core.ipynb #79f0db7d
 def on_gpu() -> bool:
     "True when fastai's `default_device()` is a CUDA GPU"
     return default_device().type == 'cuda'

@@ -8,7 +8,7 @@ Docs: https://resnet-course.github.io/resnet_course/data.html.md"""
 __all__ = ['FMNIST_CLASSES', 'FMNIST_DIR', 'EMBEDDED_FMNIST', 'FMNIST_FILES', 'FMNIST_STATS', 'read_idx', 'load_fmnist_idx',
            'balanced_subset', 'make_fmnist_subset', 'load_fmnist', 'ArrayImage', 'ArrayLabel', 'fmnist_dls']
 
-# %% ../nbs/03_data.ipynb #75d9e484
+# %% ../nbs/03_data.ipynb #8fe1530b
 import gzip
 from pathlib import Path
 import numpy as np
@@ -17,14 +17,14 @@ import resnet_course
 from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, IndexSplitter, Normalize,
                                DataLoaders)
 
-# %% ../nbs/03_data.ipynb #37d3d407
+# %% ../nbs/03_data.ipynb #19d06d5b
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 FMNIST_DIR = Path('/usr/share/datasets/fashion-mnist')   # where Debian's dataset-fashion-mnist puts the idx files
 EMBEDDED_FMNIST = Path(resnet_course.__file__).parent/'data'/'fashion_mnist_subset.npz'
 FMNIST_FILES = dict(x_train='train-images-idx3-ubyte', y_train='train-labels-idx1-ubyte',
                     x_valid='t10k-images-idx3-ubyte', y_valid='t10k-labels-idx1-ubyte')
 
-# %% ../nbs/03_data.ipynb #ae5bad5b
+# %% ../nbs/03_data.ipynb #ac0d0952
 def read_idx(path) -> np.ndarray:
     "Read an idx file (gzipped or not) into a uint8 array"
     path = Path(path)
@@ -46,7 +46,7 @@ def load_fmnist_idx(folder=FMNIST_DIR) -> dict:
         arrays[key] = read_idx(found[0])
     return arrays
 
-# %% ../nbs/03_data.ipynb #e6ae5e6f
+# %% ../nbs/03_data.ipynb #02ce1386
 def balanced_subset(y:np.ndarray, n:int, seed:int=42) -> np.ndarray:
     "Sorted indices of `n` items of `y`, the same number from each class (as far as they go)"
     rng, classes = np.random.default_rng(seed), np.unique(y)
@@ -62,7 +62,7 @@ def make_fmnist_subset(src=FMNIST_DIR, dest=EMBEDDED_FMNIST, n_train:int=8000, n
                         x_valid=a['x_valid'][va], y_valid=a['y_valid'][va])
     return Path(dest)
 
-# %% ../nbs/03_data.ipynb #ea89e53b
+# %% ../nbs/03_data.ipynb #42261895
 def load_fmnist(source='embedded') -> dict:
     "Fashion-MNIST arrays from 'embedded' (the packaged subset), 'download' (torchvision), or a folder of idx files"
     if source == 'embedded': return dict(np.load(EMBEDDED_FMNIST))
@@ -74,7 +74,7 @@ def load_fmnist(source='embedded') -> dict:
         return dict(x_train=tr.data.numpy(), y_train=tr.targets.numpy(), x_valid=va.data.numpy(), y_valid=va.targets.numpy())
     return load_fmnist_idx(source)
 
-# %% ../nbs/03_data.ipynb #0c036907
+# %% ../nbs/03_data.ipynb #ee7c6c34
 FMNIST_STATS = ([0.2860], [0.3530])
 
 class ArrayImage:

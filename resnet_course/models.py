@@ -10,7 +10,7 @@ __all__ = ['RESNET_DEPTHS', 'imagenet_stem', 'cifar_stem', 'make_stage', 'make_h
            'plain34', 'plain50', 'plain101', 'plain152', 'cifar_resnet', 'cifar_plain', 'model_from_name', 'n_params',
            'layer_mult_adds', 'stage_table', 'load_torchvision', 'summary']
 
-# %% ../nbs/02_models.ipynb #4001b5bb
+# %% ../nbs/02_models.ipynb #c47bf6b5
 from collections import OrderedDict
 import torch
 from torch import nn
@@ -21,7 +21,7 @@ from fastai.callback.hook import Hooks
 from fastcore.foundation import L
 from .blocks import ResBlock, Bottleneck, conv_bn, conv_out_size
 
-# %% ../nbs/02_models.ipynb #53155bf1
+# %% ../nbs/02_models.ipynb #83c793fa
 def imagenet_stem(in_channels:int=3, nf:int=64):
     "7×7 stride-2 conv, BN, ReLU, 3×3 stride-2 max-pool: resolution ÷4"
     return nn.Sequential(*conv_bn(in_channels, nf, ks=7, stride=2), nn.MaxPool2d(3, stride=2, padding=1))
@@ -38,7 +38,7 @@ def make_head(ni:int, n_classes:int):
     "Global average pool, flatten, linear layer to `n_classes` scores"
     return nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(ni, n_classes))
 
-# %% ../nbs/02_models.ipynb #3f92862b
+# %% ../nbs/02_models.ipynb #650f2d56
 class ResNet(nn.Sequential):
     "A ResNet (or plain net): `body` (stem + stages) then `head`; checks the input's channel count"
     def __init__(self, body:nn.Module, head:nn.Module, in_channels:int):
@@ -62,7 +62,7 @@ def resnet_splitter(model:ResNet):
     "Two parameter groups for fastai: the body, then the head"
     return L(model.body, model.head).map(params)
 
-# %% ../nbs/02_models.ipynb #5adf1444
+# %% ../nbs/02_models.ipynb #f123a931
 def _check_positive(name, value):
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
@@ -88,7 +88,7 @@ def custom_resnet(block_sizes:list, feature_map_sizes:list, n_classes:int, block
         ni = nf
     return init_cnn(ResNet(nn.Sequential(OrderedDict(stages)), make_head(ni, n_classes), in_channels))
 
-# %% ../nbs/02_models.ipynb #1215c8f0
+# %% ../nbs/02_models.ipynb #7a246e8c
 RESNET_DEPTHS = {18: ([2, 2, 2, 2], ResBlock), 34: ([3, 4, 6, 3], ResBlock), 50: ([3, 4, 6, 3], Bottleneck),
                  101: ([3, 4, 23, 3], Bottleneck), 152: ([3, 8, 36, 3], Bottleneck)}
 
@@ -124,7 +124,7 @@ def cifar_plain(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16,
     "The plain twin of `cifar_resnet`: same layers, no shortcuts"
     return cifar_resnet(depth, n_classes, in_channels, width, residual=False, **kwargs)
 
-# %% ../nbs/02_models.ipynb #9b54ac75
+# %% ../nbs/02_models.ipynb #249974f4
 def model_from_name(name:str, n_classes:int=1000, in_channels:int=3, width:int=16) -> ResNet:
     "`resnet18`…`resnet152`, `plain18`…`plain152`, `cifar-resnet20`, `cifar-plain56`, … (any 6n+2 depth)"
     name = name.lower().replace('_', '-')
@@ -136,7 +136,7 @@ def model_from_name(name:str, n_classes:int=1000, in_channels:int=3, width:int=1
     raise ValueError(f"unknown architecture {name!r}; valid: resnet18/34/50/101/152, plain18/34/50/101/152, "
                      "cifar-resnetN or cifar-plainN with N = 6n+2 (20, 32, 44, 56, 110, ...)")
 
-# %% ../nbs/02_models.ipynb #8cf582e7
+# %% ../nbs/02_models.ipynb #e78c79a2
 def _mult_adds(m, inp, out):
     "Multiply-adds of one conv or linear layer for one image (hook function)"
     if isinstance(m, nn.Linear): return m.in_features * m.out_features
@@ -170,7 +170,7 @@ def stage_table(model:ResNet, size:int=224) -> pd.DataFrame:
     model.train(was_training)
     return pd.DataFrame(rows)
 
-# %% ../nbs/02_models.ipynb #1dc25310
+# %% ../nbs/02_models.ipynb #afa34aa7
 def load_torchvision(model:ResNet, source) -> ResNet:
     "Copy the weights of a torchvision ResNet (a module or its state dict) into the matching `model`"
     src = source.state_dict() if isinstance(source, nn.Module) else source
@@ -183,7 +183,7 @@ def load_torchvision(model:ResNet, source) -> ResNet:
     model.load_state_dict(dict(zip(dst.keys(), src.values())))
     return model
 
-# %% ../nbs/02_models.ipynb #f9f7a70b
+# %% ../nbs/02_models.ipynb #af7935e6
 @call_parse
 def summary(
     arch:str,              # architecture: resnet18…152, plain18…152, cifar-resnetN, cifar-plainN
