@@ -1,0 +1,170 @@
+"""The course website in a real browser: build it (docs/build.py, as `make docs`), serve it on 127.0.0.1 and
+drive Debian's Chromium with Playwright. What each page should show is read from the notebooks themselves.
+Screenshots of the home page and of one chapter are saved to docs/_build/screenshots/."""
+import functools, json, re, subprocess, sys, threading
+from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from nbdev.config import nbpath2html
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT/'docs'/'_build'
+HTML, SHOTS = BUILD/'html', BUILD/'screenshots'
+CHROMIUM = '/usr/bin/chromium'
+FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+# ---- what the notebooks hold ------------------------------------------------------------------------
+
+_hidden = re.compile(r'^#\|\s*(hide\s*$|include:\s*false|output:\s*false)', re.M)
+_math = re.compile(r'\$\$.+?\$\$|\$[^$\n]+\$', re.S)
+_code = re.compile(r'```.*?```|`[^`\n]*`', re.S)
+
+class Chapter:
+    "A notebook of nbs/ other than index: its page, title, visible figures and whether it has $…$ math"
+    def __init__(self, path:Path):
+        cells = json.loads(path.read_text())['cells']
+        md = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
+        self.path, self.page = path, nbpath2html(path).name
+        self.title = re.search(r'^#\s+(.+?)\s*$', md[0], re.M)[1] if md else ''
+        self.figures = sum(any(k.startswith('image/') for k in o.get('data', {}))
+                           for c in cells if c['cell_type'] == 'code' and not _hidden.search(''.join(c['source']))
+                           for o in c.get('outputs', []))
+        self.math = any(_math.search(_code.sub('', s)) for s in md)
+        self.teaching = any(re.search(r'^##\s+Exercises', s, re.M) for s in md)   # house style: ends with exercises
+    def __repr__(self): return self.path.name
+
+CHAPTERS = [Chapter(p) for p in sorted((ROOT/'nbs').glob('*.ipynb'))
+            if p.name != 'index.ipynb' and not p.name.startswith(('_', '.'))]
+
+SHOT_CHAPTER = next((c for c in CHAPTERS if c.figures and c.math), next((c for c in CHAPTERS if c.figures), None))
+
+def _title_text(s):
+    "Title as the page shows it (markdown code and emphasis rendered)"
+    return s.replace('`', '').replace('*', '')
+
+# ---- build, serve, browse ---------------------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def base_url():
+    subprocess.run([sys.executable, 'docs/build.py'], cwd=ROOT, check=True)
+    handler = functools.partial(type('Quiet', (SimpleHTTPRequestHandler,), {'log_message': lambda *a: None}),
+                                directory=str(HTML))
+    server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f'http://127.0.0.1:{server.server_port}/'
+    server.shutdown(); server.server_close()
+
+@pytest.fixture(scope='module')
+def browser():
+    if not Path(CHROMIUM).exists(): pytest.fail(f'{CHROMIUM} is missing: apt-get install chromium (.ci/run does)')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+class Visit:
+    "A browser tab that records console errors, failed or non-local requests and HTTP errors"
+    def __init__(self, browser):
+        self.problems = []
+        self.context = browser.new_context(viewport={'width': 1280, 'height': 900})
+        self.context.route('**/*', self._route)
+        self.page = self.context.new_page()
+        self.page.on('console', lambda m: m.type == 'error' and self.problems.append(f'console error: {m.text}'))
+        self.page.on('pageerror', lambda e: self.problems.append(f'page error: {e}'))
+        self.page.on('requestfailed', lambda r: self.problems.append(f'request failed: {r.url} {r.failure}'))
+        self.page.on('response', lambda r: r.status >= 400 and self.problems.append(f'HTTP {r.status}: {r.url}'))
+
+    def _route(self, route):
+        url = urlparse(route.request.url)
+        if url.scheme in ('http', 'https', 'ws', 'wss') and url.hostname != '127.0.0.1':
+            self.problems.append(f'request to another host: {route.request.url}')
+            return route.abort()
+        route.continue_()
+
+    def goto(self, url):
+        self.page.goto(url, wait_until='networkidle')
+        return self.page
+
+    def check(self): assert not self.problems, '\n'.join(self.problems)
+
+@pytest.fixture
+def visit(browser):
+    v = Visit(browser)
+    yield v
+    v.context.close()
+
+def _typeset(page):
+    "Wait for MathJax to finish (if the page loads it); the number of typeset formulas"
+    return page.evaluate("""async () => {
+        if (!window.MathJax) return 0;
+        for (let i = 0; i < 200 && !(MathJax.startup && MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 50));
+        await MathJax.startup.promise;
+        return document.querySelectorAll('mjx-container').length; }""")
+
+# ---- the tests --------------------------------------------------------------------------------------
+
+def test_chapters_found():
+    assert CHAPTERS and all(c.title for c in CHAPTERS), [c for c in CHAPTERS if not c.title]
+
+def test_every_page_loads_clean_and_local(base_url, visit):
+    pages = sorted(p.name for p in HTML.glob('*.html'))
+    assert {'index.html', 'api.html', 'search.html'} | {c.page for c in CHAPTERS} <= set(pages), pages
+    for name in pages:
+        page = visit.goto(base_url + name)
+        _typeset(page)
+        assert page.locator('h1').count() >= 1, name
+    visit.check()
+
+@pytest.mark.parametrize('ch', CHAPTERS, ids=str)
+def test_chapter_figures_and_math(base_url, visit, ch):
+    if ch.teaching: assert ch.figures >= 1, f'{ch}: a chapter with exercises must have a figure'
+    page = visit.goto(base_url + ch.page)
+    assert _title_text(ch.title) in page.locator('h1').first.inner_text(), (ch.title, page.locator('h1').first.inner_text())
+    page.evaluate('window.scrollTo(0, document.body.scrollHeight)')     # no lazy image stays unloaded
+    widths = page.eval_on_selector_all('article .cell_output img', """imgs => Promise.all(imgs.map(i =>
+        i.decode().then(() => i.naturalWidth, () => 0)))""")
+    assert len(widths) == ch.figures and all(w > 0 for w in widths), (ch, ch.figures, widths)
+    n = _typeset(page)
+    if ch.math:
+        assert n > 0, f'{ch}: $…$ in the notebook but no MathJax output on {ch.page}'
+        assert page.locator('mjx-merror').count() == 0, f'{ch}: MathJax reports an error'
+        untypeset = page.eval_on_selector_all('article .math', 'ms => ms.filter(m => !m.querySelector("mjx-container")).map(m => m.textContent)')
+        assert not untypeset, untypeset
+    if ch is SHOT_CHAPTER:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS/f'chapter-{Path(ch.page).stem}.png', full_page=True)
+    visit.check()
+
+def test_home_reaches_every_chapter(base_url, visit):
+    page = visit.goto(base_url + 'index.html')
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS/'home.png', full_page=True)
+    sidebar = set(page.eval_on_selector_all('nav.bd-docs-nav a', 'as => as.map(a => a.getAttribute("href"))'))
+    assert {c.page for c in CHAPTERS} | {'api.html'} <= sidebar, sidebar
+    for ch in CHAPTERS:                                      # the chapter list on the home page, clicked
+        page = visit.goto(base_url + 'index.html')
+        page.locator(f'article .toctree-wrapper a[href="{ch.page}"]').click()
+        page.wait_for_load_state('networkidle')
+        assert page.url.endswith('/' + ch.page), (ch, page.url)
+        assert _title_text(ch.title) in page.locator('h1').first.inner_text(), ch
+    visit.check()
+
+def test_search_finds_vanishing_gradients_chapter(base_url, visit):
+    ch = next((c for c in CHAPTERS if re.search(r'vanishing gradient', c.title, re.I)), None)
+    if ch is None: pytest.fail('no chapter whose title (first `# heading`) mentions vanishing gradients: '
+                               'nbs/04_gradients.ipynb is missing or untitled')
+    page = visit.goto(base_url + 'index.html')
+    page.locator('.bd-sidebar-primary button.search-button-field').click()
+    page.locator('#pst-search-dialog input[name="q"]').fill('vanishing')
+    page.keyboard.press('Enter')
+    page.wait_for_url(re.compile(r'search\.html\?q=vanishing'))
+    page.wait_for_selector('#search-results ul.search li', timeout=20_000)
+    hits = page.eval_on_selector_all('#search-results ul.search li a', 'as => as.map(a => a.getAttribute("href"))')
+    assert any(h.split('?')[0].split('#')[0] == ch.page for h in hits), (ch.page, hits)
+    visit.check()
