@@ -28,8 +28,8 @@ sync: install                          ## fail if nbdev-export or nbdev-clean wo
 	  echo "sync check failed: nbdev-export/nbdev-clean changed files; run them and commit the result"; exit 1; fi
 	@echo "sync check: library and notebooks in sync"
 
-nbtest: install                        ## run every notebook in quick mode
-	$(QUICK) $(BIN)/nbdev-test --timing
+nbtest: install                        ## run every notebook in quick mode, two at a time with one torch thread each
+	$(QUICK) OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install
 	$(QUICK) $(BIN)/python -m pytest -q tests
@@ -39,8 +39,10 @@ nbs: install                           ## re-execute notebooks (NB=path for one)
 	$(BIN)/nbdev-clean
 	$(BIN)/nbdev-export
 
-bench: install                         ## speed figures (not tests)
+bench: install                         ## speed figures (not tests): ours vs torchvision, data vs model, demo time
 	$(BIN)/python bench/bench_models.py
+	$(BIN)/python bench/bench_data.py
+	$(BIN)/python bench/bench_demo.py
 
 docs: install                          ## the course website, offline, into docs/_build/html
 	$(BIN)/python docs/build.py

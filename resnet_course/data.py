@@ -120,7 +120,7 @@ IMAGENETTE_CLASSES = {
     'n03425413': 'gas pump', 'n03445777': 'golf ball', 'n03888257': 'parachute'}
 IMAGENETTE_ENV = 'RESNET_COURSE_IMAGENETTE'   # environment variable: path of an extracted Imagenette folder
 
-def wnid_label(fn) -> str:
+def wnid_label(fn):
     "Class name of an Imagenette image, from its folder (a WordNet id)"
     return IMAGENETTE_CLASSES[Path(fn).parent.name]
 
