@@ -4,7 +4,7 @@ One step = forward + backward + SGD step on a batch of 16 images at 128 px. Afte
 each pair are timed in alternation (so both see the same machine load) and the median of the repeats is kept.
 Prints images per second and the ratio ours / torchvision (target: at least 0.97).
 """
-import time, statistics, warnings
+import time, statistics
 import torch, torchvision
 from torch import nn
 from resnet_course.models import resnet

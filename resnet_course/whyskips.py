@@ -27,7 +27,7 @@ from fastai.torch_core import set_seed
 from .core import pick
 from .blocks import ResBlock, relu
 from .models import cifar_resnet, custom_resnet, n_params
-from .degradation import (DEMO_RECIPE, net_name, make_net, check_recipe, recipe_dls, evaluate,
+from .degradation import (DEMO_RECIPE, net_name, check_recipe, recipe_dls, evaluate,
                                        train_eval_dl, fit_recipe, run_models, load_trained)
 
 # %% ../nbs/07_whyskips.ipynb #c9f0f895

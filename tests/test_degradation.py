@@ -1,7 +1,6 @@
 "Degradation on real data: the classroom demo's claims, its reproducibility, resuming after an interruption, bad input."
 import contextlib, io, json
 from pathlib import Path
-import numpy as np
 import pytest
 from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat

@@ -86,7 +86,7 @@ def test_interrupt_then_resume(mini, tmp_path, uninterrupted, stop):
     assert same({k: v.cpu() for k, v in saved['model'].items()}, state(learn.model))
 
     watch = Watch()
-    resumed = training_run(dls_of(mini, seed=2), out, resume=True, cbs=[watch], **run)
+    training_run(dls_of(mini, seed=2), out, resume=True, cbs=[watch], **run)
     assert same(watch.weights, {k: v.cpu() for k, v in saved['model'].items()})   # starts from the checkpoint
     if stop == 2:                           # mid-phase: Adam's state is restored too
         for now, then in zip(watch.opt_state, saved['opt']['state']):
