@@ -12,7 +12,7 @@ __all__ = ['LOSS', 'COLORS', 'VARIANTS', 'named_blocks', 'is_downsampling', 'Del
            'landscape']
 
 # %% ../nbs/07_whyskips.ipynb #eccbc87e
-import copy, json, math, os, random
+import copy, json, math, random
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -28,7 +28,7 @@ from .core import pick
 from .blocks import ResBlock, relu
 from .models import cifar_resnet, custom_resnet, n_params
 from .degradation import (DEMO_RECIPE, net_name, check_recipe, recipe_dls, evaluate,
-                                       train_eval_dl, fit_recipe, run_models, load_trained)
+                                       train_eval_dl, fit_recipe, run_models, load_trained, _write_atomic)
 
 # %% ../nbs/07_whyskips.ipynb #c9f0f895
 def named_blocks(model:nn.Module) -> list:
@@ -276,8 +276,7 @@ def run_variants(variants, depth:int, out, dls=None, progress:bool=True, **recip
             rec = dict(variant=v, depth=depth, params=n_params(model), seconds=round(float(hist.seconds.sum()), 2),
                        train_error=float(last.train_error), valid_error=float(last.valid_error), recipe=recipe,
                        history=hist.to_dict('records'), losses=[float(l) for l in learn.recorder.losses])
-            path.with_suffix('.tmp').write_text(json.dumps(rec))
-            os.replace(path.with_suffix('.tmp'), path)
+            _write_atomic(path, lambda p: p.write_text(json.dumps(rec)))
         rows.append(rec)
     return pd.DataFrame(rows)
 
