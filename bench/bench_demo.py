@@ -1,48 +1,62 @@
 """Wall time of the classroom demo, `resnet-course demo`, start-up included: N runs, each in a fresh folder.
 
-Prints every run's time and headline figures (plain gap, residual gap), then the median time, and the load
-average before and after (other processes on the machine inflate the times). With `--seeds 0 1 2` each run
-uses another seed, which also checks that the demo's claims are not luck of one seed.
+Prints every run's time and headline figures (plain gap, residual gap, and whether the chapter's
+`DEMO_CLAIMS` hold), then the median time and the load average before and after (other processes on the
+machine inflate the times). `--precision` sets RESNET_COURSE_PRECISION for the runs (fp32, bf16, auto);
+`--seeds 0 1 2 3 4` runs each seed once, which checks the claims on other seeds; `--record` adds the runs
+to results/demo_seeds.json (the degradation chapter's table of seeds), replacing earlier runs of the same
+seed and precision.
 
-    .venv/bin/python bench/bench_demo.py                 # 3 runs of the default demo (seed 0)
-    .venv/bin/python bench/bench_demo.py --seeds 0 1 2 3 4
+    .venv/bin/python bench/bench_demo.py                                  # 3 runs of the default demo (seed 0)
+    .venv/bin/python bench/bench_demo.py --seeds 0 1 2 3 4 --precision bf16 --record
 """
-import json, os, statistics, subprocess, sys, tempfile, time
+import os, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 from typing import Annotated
 from fastcore.script import call_parse
+from resnet_course.core import PRECISIONS, RESULTS, provenance, read_json, write_json
+from resnet_course.degradation import DEMO_CLAIMS, degradation_gaps, failed_claims
 
-def run(seed:int) -> dict:
-    "One `resnet-course demo --seed seed` in a fresh folder: seconds, training errors (%) and the headline"
-    cmd = Path(sys.executable).parent/'resnet-course'
+RECORD = RESULTS/'demo_seeds.json'
+
+def run(seed:int, prec:str) -> dict:
+    "One `resnet-course demo --seed seed` in a fresh folder: seconds, training errors and the headline"
+    cmd = [str(Path(sys.executable).parent/'resnet-course'), 'demo', '--seed', str(seed)]
     with tempfile.TemporaryDirectory() as d:
-        out = Path(d)/'demo_output'
         start = time.perf_counter()
-        res = subprocess.run([str(cmd), 'demo', '--out', str(out), '--seed', str(seed)], capture_output=True, text=True)
+        res = subprocess.run(cmd + ['--out', str(Path(d)/'demo_output')], capture_output=True, text=True,
+                             env={**os.environ, 'RESNET_COURSE_PRECISION': prec})
         seconds = time.perf_counter() - start
         if res.returncode: sys.exit(f'demo failed (exit {res.returncode}):\n{res.stderr[-3000:]}')
-        err = {r['name']: 100 * r['train_error'] for r in json.loads((out/'results.json').read_text())}
-    return dict(seconds=seconds, err=err, headline=res.stdout.strip().splitlines()[-3:])
+        errors = {r['name']: r['train_error'] for r in read_json(Path(d)/'demo_output'/'results.json')}
+    return dict(seed=seed, seconds=round(seconds, 1), errors=errors, headline=res.stdout.strip().splitlines()[-3:],
+                provenance=provenance(' '.join(['resnet-course', *cmd[1:]])) | {'precision': prec})
 
 @call_parse
 def main(
     runs:int=3,                                             # number of runs of seed 0 (ignored with --seeds)
     seeds:Annotated[int, dict(nargs='+')]=None,             # one run per seed, to check the claims on other seeds
+    precision:str='auto',                                   # RESNET_COURSE_PRECISION for the runs: auto, fp32, bf16
+    record:bool=False,                                      # add the runs to results/demo_seeds.json
 ):
     "Wall time of the classroom demo: the median of several runs, start-up included"
+    if precision not in PRECISIONS: sys.exit(f'--precision must be one of {", ".join(PRECISIONS)}, got {precision!r}')
     seeds = seeds or [0] * runs
-    print(f'load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs', flush=True)
-    times = []
+    print(f'load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; precision {precision}', flush=True)
+    done = []
     for i, seed in enumerate(seeds, 1):
-        r = run(seed)
-        times.append(r['seconds'])
-        e = r['err']
-        plain_gap, res_gap = e['plain-56'] - e['plain-20'], e['res-56'] - e['res-20']
-        ok = plain_gap >= 10 and res_gap <= plain_gap / 3
+        r = run(seed, precision)
+        done.append(r)
+        g, failed = degradation_gaps(r['errors']), failed_claims(r['errors'], DEMO_CLAIMS)
         print(f"run {i} (seed {seed}): {r['seconds']:.1f} s   training error (%): "
-              + ', '.join(f'{n} {v:.1f}' for n, v in e.items())
-              + f"   plain gap {plain_gap:+.1f}, residual gap {res_gap:+.1f} points (claims {'hold' if ok else 'FAIL'})")
+              + ', '.join(f'{n} {100 * v:.1f}' for n, v in r['errors'].items())
+              + f"   plain gap {g['plain']:+.1f}, residual gap {g['residual']:+.1f} points "
+              + ('(claims hold)' if not failed else f"(FAILED: {'; '.join(failed)})"))
         for line in r['headline']: print('    ' + line, flush=True)
-    print(f'median wall time over {len(times)} runs: {statistics.median(times):.1f} s (limit 90 s on 2 CPU cores)')
+        if record:
+            old = read_json(RECORD)['runs'] if RECORD.exists() else []
+            key = (precision, seed)
+            runs_ = [o for o in old if (o['precision'], o['seed']) != key] + [dict(precision=precision, **r)]
+            write_json(RECORD, dict(runs=sorted(runs_, key=lambda o: (o['precision'], o['seed']))))
+    print(f"median wall time over {len(done)} runs: {statistics.median(r['seconds'] for r in done):.1f} s")
     print(f'load average after: {os.getloadavg()[0]:.2f}')
-

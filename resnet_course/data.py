@@ -8,16 +8,31 @@ Docs: https://resnet-course.github.io/resnet_course/data.html.md"""
 __all__ = ['FMNIST_CLASSES', 'FMNIST_DIR', 'EMBEDDED_FMNIST', 'FMNIST_FILES', 'FMNIST_STATS', 'IMAGENETTE_CLASSES',
            'IMAGENETTE_ENV', 'IMAGENETTE_LAYOUT', 'read_idx', 'load_fmnist_idx', 'balanced_subset',
            'make_fmnist_subset', 'load_fmnist', 'ArrayImage', 'ArrayLabel', 'fmnist_dls', 'wnid_label',
-           'imagenette_path', 'make_mini_imagenette', 'image_files', 'imagenette_dls', 'images_per_class']
+           'imagenette_path', 'make_mini_imagenette', 'image_files', 'imagenette_dls', 'images_per_class',
+           'ArrayDataset', 'ArrayDataLoaders', 'ArrayDL', 'PadCrop', 'MirrorLR', 'PadTo', 'array_dls']
 
 # %% ../nbs/03_data.ipynb #b7297e23
-import gzip
+import gzip, os, random, warnings
+from functools import lru_cache
 from pathlib import Path
 import numpy as np
+import pandas as pd
 import torch
+import torch.nn.functional as F
+from PIL import Image
 import resnet_course
+from .core import check_int
 from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, IndexSplitter, Normalize,
                                DataLoaders)
+from fastai.data.core import TfmdDL
+from fastai.data.transforms import Category, CategoryMap, GrandparentSplitter, image_extensions
+from fastai.data.external import untar_data, URLs, fastai_cfg
+from fastai.losses import CrossEntropyLossFlat
+from fastai.torch_core import TensorCategory, TensorImageBW, TensorImage
+from fasttransform import Transform
+from fastai.vision.augment import Resize, aug_transforms, RandTransform
+from fastai.vision.core import imagenet_stats
+from fastai.vision.utils import verify_image
 
 # %% ../nbs/03_data.ipynb #1fdcf959
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
@@ -90,28 +105,25 @@ class ArrayLabel:
     def __init__(self, labels, classes): self.labels, self.classes = labels, classes
     def __call__(self, i): return self.classes[self.labels[i]]
 
-def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None, seed:int=42, **kwargs) -> DataLoaders:
-    "fastai DataLoaders of 1×28×28 Fashion-MNIST images; `n_train`/`n_valid` take class-balanced subsets"
+def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None, seed:int=42, per_item:bool=True,
+               augment:bool=False, size:int=None, **kwargs) -> DataLoaders:
+    "Fashion-MNIST DataLoaders: fastai's per-item DataBlock pipeline, or (`per_item=False`) whole batches from memory"
     a = load_fmnist(source)
+    for name, n, key in [('n_train', n_train, 'y_train'), ('n_valid', n_valid, 'y_valid')]:
+        if n is not None: check_int(name, n, 1, len(a[key]))
     tr = balanced_subset(a['y_train'], n_train, seed) if n_train else np.arange(len(a['y_train']))
     va = balanced_subset(a['y_valid'], n_valid, seed) if n_valid else np.arange(len(a['y_valid']))
+    if not per_item:
+        check_int('bs', bs, 1, len(tr))
+        return array_dls(ArrayDataset(a['x_train'][tr], a['y_train'][tr], FMNIST_CLASSES),
+                         ArrayDataset(a['x_valid'][va], a['y_valid'][va], FMNIST_CLASSES), bs, augment, size, seed=seed, **kwargs)
+    if augment or size: raise ValueError("augment and size are for per_item=False (batches from memory)")
     x, y = np.concatenate([a['x_train'][tr], a['x_valid'][va]]), np.concatenate([a['y_train'][tr], a['y_valid'][va]])
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW), CategoryBlock(vocab=FMNIST_CLASSES, sort=False)),
                        get_x=ArrayImage(x), get_y=ArrayLabel(y, FMNIST_CLASSES),
                        splitter=IndexSplitter(range(len(tr), len(x))),
                        batch_tfms=Normalize.from_stats(*FMNIST_STATS))
     return dblock.dataloaders(range(len(x)), bs=bs, seed=seed, **kwargs)
-
-# %% ../nbs/03_data.ipynb #ebc1284e
-import os, warnings
-from functools import lru_cache
-import pandas as pd
-from PIL import Image
-from fastai.data.external import untar_data, URLs, fastai_cfg
-from fastai.data.transforms import GrandparentSplitter, image_extensions
-from fastai.vision.augment import Resize, aug_transforms
-from fastai.vision.core import imagenet_stats
-from fastai.vision.utils import verify_image
 
 # %% ../nbs/03_data.ipynb #b903aca5
 IMAGENETTE_CLASSES = {
@@ -219,3 +231,72 @@ def images_per_class(dls) -> pd.DataFrame:
     def count(ds): return pd.Series([dls.vocab[int(y)] for y in ds.tls[-1]]).value_counts()
     counts = pd.DataFrame({'train': count(dls.train_ds), 'valid': count(dls.valid_ds)})
     return counts.reindex(list(dls.vocab)).fillna(0).astype(int)
+
+# %% ../nbs/03_data.ipynb #e4ccc15e
+class ArrayDataset:
+    "Images (uint8, N×H×W) and labels in memory; `decode` gives an image and its class name for fastai's `show`"
+    loss_func = CrossEntropyLossFlat()                  # what fastai's Learner uses when none is given
+    def __init__(self, x, y, vocab, split_idx:int=None):
+        self.x, self.y, self.vocab = torch.as_tensor(x), torch.as_tensor(y, dtype=torch.long), CategoryMap(list(vocab), sort=False)
+        self.split_idx = split_idx                      # 0: training set (augmented), 1: validation set
+    def __len__(self): return len(self.y)
+    def __getitem__(self, i): return self.x[i], self.y[i]
+    @property
+    def c(self): return len(self.vocab)
+    def subset(self, idx, split_idx:int=None): return ArrayDataset(self.x[idx], self.y[idx], self.vocab, split_idx)
+    def decode(self, o, full=True): return o[0], Category(self.vocab[int(o[1])])
+    @property
+    def items(self): return [(x, y) for x, y in zip(self.x, self.y)]   # what fastai's `Interpretation` indexes
+
+class ArrayDataLoaders(DataLoaders):
+    "fastai `DataLoaders` of `ArrayDL`s; `test_dl` takes (image, label) pairs, as `ClassificationInterpretation` passes them"
+    def test_dl(self, items, with_labels:bool=True, **kwargs):
+        x, y = (torch.stack(list(t)) for t in zip(*items))
+        return self.valid.new(dataset=ArrayDataset(x, y, self.valid_ds.vocab, 1), **kwargs)
+
+class ArrayDL(TfmdDL):
+    "A fastai `TfmdDL` over an `ArrayDataset` that gathers each batch with one indexing operation"
+    def create_item(self, i): return i or 0
+    def do_batch(self, idxs):
+        idx = torch.as_tensor(idxs)
+        return TensorImageBW(self.dataset.x[idx].unsqueeze(1).float() / 255), TensorCategory(self.dataset.y[idx])
+
+class PadCrop(RandTransform):
+    "Batch augmentation (training only): shift each image by up to `pad` px, zero-padded: pad, then crop at random"
+    split_idx, order = 0, 20
+    def __init__(self, pad:int=2): super().__init__(p=1.); self.pad = pad
+    def encodes(self, x:TensorImage):
+        n, c, h, w = x.shape
+        xp = F.pad(x, [self.pad] * 4)
+        oy, ox = torch.randint(0, 2 * self.pad + 1, (2, n), device=x.device)
+        rows = (oy[:, None] + torch.arange(h, device=x.device))[:, None, :, None]
+        cols = (ox[:, None] + torch.arange(w, device=x.device))[:, None, None, :]
+        return xp[torch.arange(n, device=x.device)[:, None, None, None], torch.arange(c, device=x.device)[:, None, None], rows, cols]
+
+class MirrorLR(RandTransform):
+    "Batch augmentation (training only): mirror each image left-right with probability `p`, by indexing (exact)"
+    split_idx, order = 0, 21
+    def __init__(self, p:float=0.5): super().__init__(p=1.); self.p_mirror = p
+    def encodes(self, x:TensorImage):
+        flip = torch.rand(len(x), device=x.device) < self.p_mirror
+        return torch.where(flip[:, None, None, None], x.flip(-1), x)
+
+class PadTo(Transform):
+    "Zero-pad a batch of images (both splits) to `size`×`size` px, centred"
+    order = 15
+    def __init__(self, size:int): self.size = size
+    def encodes(self, x:TensorImage):
+        dh, dw = self.size - x.shape[-2], self.size - x.shape[-1]
+        if dh < 0 or dw < 0: raise ValueError(f"PadTo({self.size}): the images are larger ({x.shape[-2]}×{x.shape[-1]} px)")
+        return F.pad(x, [dw // 2, dw - dw // 2, dh // 2, dh - dh // 2])
+
+def array_dls(train:ArrayDataset, valid:ArrayDataset, bs:int=128, augment:bool=False, size:int=None,
+              stats=None, seed:int=42, device=None) -> DataLoaders:
+    "fastai DataLoaders of two `ArrayDataset`s: `PadTo(size)`, (with `augment`) `PadCrop` and `Flip`, then `Normalize`"
+    tfms = ([PadTo(size)] if size else []) + ([PadCrop(2), MirrorLR(0.5)] if augment else [])
+    tfms.append(Normalize.from_stats(*(stats or FMNIST_STATS)))
+    train.split_idx, valid.split_idx = 0, 1
+    kw = dict(after_batch=tfms, device=device, num_workers=0)     # one indexing per batch: nothing for workers to do
+    dls = ArrayDataLoaders(ArrayDL(train, bs=bs, shuffle=True, drop_last=True, **kw), ArrayDL(valid, bs=2 * bs, **kw))
+    dls.train.rng = random.Random(seed)
+    return dls

@@ -1,11 +1,25 @@
-"Shared fixtures: one classroom demo run per test session, reused by every test file that needs trained nets."
-import contextlib, io
+"Shared fixtures: one classroom demo per test session, one miniature Imagenette, no network for Imagenette."
 import pytest
+from helpers import quietly
 
 @pytest.fixture(scope='session')
 def demo_out(tmp_path_factory):
     "Folder of one `demo()` run with the default options: plain-20/56 and res-20/56 trained (`load_trained`), figure, table"
     from resnet_course.degradation import demo      # imported here: collecting other test files does not need it
     out = tmp_path_factory.mktemp('demo')/'demo_output'
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()): demo(out=str(out))
+    quietly(demo, out=str(out))
     return out
+
+@pytest.fixture(scope='session')
+def mini(tmp_path_factory):
+    "A miniature Imagenette: 4 training and 2 validation JPEGs of 40 px per class"
+    from resnet_course.data import make_mini_imagenette
+    return make_mini_imagenette(tmp_path_factory.mktemp('data')/'mini', n_train=4, n_valid=2, size=40)
+
+@pytest.fixture
+def no_download(monkeypatch):
+    "No Imagenette environment variable, and fastai's `untar_data` fails as it does without network"
+    import resnet_course.data as data
+    def fail(url, *args, **kwargs): raise ConnectionError(f'cannot reach {url}: no network')
+    monkeypatch.delenv(data.IMAGENETTE_ENV, raising=False)
+    monkeypatch.setattr(data, 'untar_data', fail)
