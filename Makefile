@@ -4,7 +4,7 @@ BIN    = $(VENV)/bin
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 QUICK  = RESNET_COURSE_QUICK=1
 
-.PHONY: install demo test sync lint nbtest pytest nbs bench docs wheels
+.PHONY: install demo test sync lint nbtest pytest nbs bench record docs wheels
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,8 +46,11 @@ bench: install                         ## speed figures (not tests): ours vs tor
 	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_precision.py
 	$(BIN)/python bench/bench_data.py
-	$(BIN)/python bench/bench_demo.py --runs 1 --precision fp32
-	$(BIN)/python bench/bench_demo.py --runs 1 --precision bf16
+	$(BIN)/python bench/bench_demo.py --runs 1 --prec fp32
+	$(BIN)/python bench/bench_demo.py --runs 1 --prec bf16
+
+record: install                        ## the long runs the chapters load, into results/ (about 90 minutes on 2 cores; resumes)
+	$(BIN)/python bench/record_results.py all
 
 docs: install                          ## the course website, offline, into docs/_build/html
 	$(BIN)/python docs/build.py

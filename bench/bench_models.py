@@ -1,8 +1,9 @@
 """Training-step throughput of our ResNets vs torchvision's, measured in one process on the CPU.
 
-One step = forward + backward + SGD step on a batch of 16 images at 128 px. After warm-up, the two models of
-each pair are timed in alternation (so both see the same machine load) and the median of the repeats is kept.
-Prints images per second and the ratio ours / torchvision (target: at least 0.97).
+One step = forward + backward + SGD step on a batch of 16 images at 128 px. After warm-up, the two
+models of each pair are timed in alternation (so both see the same machine load) and the median of
+the repeats is kept. Prints images per second and the ratio ours / torchvision (target:
+at least 0.97).
 """
 import time, statistics
 import torch, torchvision
@@ -21,7 +22,8 @@ def step_time(model, x, y, opt):
 def bench_pair(depth):
     torch.manual_seed(0)
     x, y = torch.randn(BS, 3, SIZE, SIZE), torch.randint(0, 10, (BS,))
-    models = {'ours': resnet(depth, 10), 'torchvision': getattr(torchvision.models, f'resnet{depth}')(num_classes=10)}
+    models = {'ours': resnet(depth, 10),
+              'torchvision': getattr(torchvision.models, f'resnet{depth}')(num_classes=10)}
     opts = {k: torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9) for k, m in models.items()}
     times = {k: [] for k in models}
     for i in range(WARMUP + REPEATS):
@@ -31,9 +33,10 @@ def bench_pair(depth):
     return {k: BS / statistics.median(v) for k, v in times.items()}
 
 if __name__ == '__main__':
-    print(f"training-step throughput, CPU ({torch.get_num_threads()} threads), batch {BS} at {SIZE} px, "
-          f"median of {REPEATS} after {WARMUP} warm-up steps")
+    print(f"training-step throughput, CPU ({torch.get_num_threads()} threads), "
+          f"batch {BS} at {SIZE} px, median of {REPEATS} after {WARMUP} warm-up steps")
     print(f"{'model':<10} {'ours img/s':>11} {'torchvision img/s':>18} {'ours/torchvision':>17}")
     for depth in [18, 34, 50]:
         r = bench_pair(depth)
-        print(f"resnet{depth:<4} {r['ours']:>11.1f} {r['torchvision']:>18.1f} {r['ours'] / r['torchvision']:>17.3f}")
+        print(f"resnet{depth:<4} {r['ours']:>11.1f} {r['torchvision']:>18.1f} "
+              f"{r['ours'] / r['torchvision']:>17.3f}")

@@ -1,9 +1,9 @@
 """Training throughput in fp32 and in bf16 mixed precision on this CPU.
 
-One step = forward + backward + SGD step, with `torch.autocast('cpu', dtype=torch.bfloat16)` for bf16 (what
-`core.CPUMixedPrecision` does inside fastai). For each net the two precisions are timed in alternation
-after warm-up (so they see the same machine load) and the median of the repeats is kept. Read the ratios:
-absolute times on a shared machine vary by ±30% from run to run.
+One step = forward + backward + SGD step, with `torch.autocast('cpu', dtype=torch.bfloat16)` for
+bf16 (what `core.CPUMixedPrecision` does inside fastai). For each net the two precisions are timed
+in alternation after warm-up (so they see the same machine load) and the median of the repeats is
+kept. Read the ratios: absolute times on a shared machine vary by ±30% from run to run.
 
     .venv/bin/python bench/bench_precision.py
 """
@@ -13,8 +13,9 @@ from torch import nn
 from resnet_course.core import cpu_has_bf16, cpu_name
 from resnet_course.models import model_from_name
 
-NETS = [('res-20', 8, 1, 28, 128), ('res-56', 8, 1, 28, 128), ('plain-56', 8, 1, 28, 128), ('res-20', 16, 1, 28, 128),
-        ('resnet18', None, 3, 64, 32), ('resnet34', None, 3, 64, 32)]     # name, width, channels, px, batch
+NETS = [('res-20', 8, 1, 28, 128), ('res-56', 8, 1, 28, 128), ('plain-56', 8, 1, 28, 128),
+        ('res-20', 16, 1, 28, 128), ('resnet18', None, 3, 64, 32),
+        ('resnet34', None, 3, 64, 32)]                        # name, width, channels, px, batch
 PRECISIONS = ('fp32', 'bf16')
 WARMUP, REPEATS = 2, 5
 
@@ -45,4 +46,5 @@ if __name__ == '__main__':
     for name, width, channels, px, bs in NETS:
         r = bench(name, width, channels, px, bs)
         label = f'{name} w{width}' if width else name
-        print(f"{label:<14} {f'{channels}×{px}², batch {bs}':>16} {r['fp32']:>11.0f} {r['bf16']:>11.0f} {r['bf16'] / r['fp32']:>10.2f}")
+        print(f"{label:<14} {f'{channels}×{px}², batch {bs}':>16} {r['fp32']:>11.0f} "
+              f"{r['bf16']:>11.0f} {r['bf16'] / r['fp32']:>10.2f}")

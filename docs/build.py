@@ -2,40 +2,53 @@
 
     .venv/bin/python docs/build.py        # (`make docs`) then open docs/_build/html/index.html
 
-1. nbdev's doc processors (`FilterDefaults`, what `nbdev-proc-nbs` runs) turn each notebook of `nbs/` into
-   `docs/_proc/`: `#| hide` cells go, each exported function or class gets its `show_doc` entry (signature,
-   docstring, source link), and directives become Quarto options. Two changes to nbdev's choices: exported
-   code stays on the page (`rm_export`) and committed outputs are never re-run (`exec_show_docs`).
-2. `plain` turns each processed notebook into a plain one in `docs/_nbdev/` (the Sphinx sources): Quarto
-   options become MyST-NB tags, `show_doc` output becomes page content, and links to the hosted nbdev site
-   become links inside this one. The API reference and the home page's chapter list are generated.
-3. Sphinx + MyST-NB (execution off) with sphinx-book-theme and the MathJax that sphinx-mathjax-offline
-   ships build `docs/_build/html`. Every warning is an error, and the build may not open a network
-   connection to another machine.
+1. nbdev's doc processors (what `nbdev-proc-nbs` runs) turn each notebook of `nbs/` into
+   `docs/_proc/`: `#| hide` cells go, directives become Quarto options (`#| key: value` lines), and
+   backticked names become links to the hosted nbdev site. Unlike nbdev, exported code stays on the
+   page and there are no `show_doc` entries (the API reference documents each object, once), so
+   nothing is re-run: the pages show the committed outputs of the real run.
+2. `Site` turns each processed notebook into a plain one in `docs/_nbdev/` (the Sphinx sources):
+   Quarto options become MyST-NB tags, `#| fig-alt:` the alt text of the cell's figures (required),
+   symbol links point to the API reference, and each chapter links to its notebook on Colab and
+   Kaggle. The API reference (Sphinx's Python domain, from the imported modules) and the home page's
+   chapter list are generated.
+3. Sphinx + MyST-NB (execution off) with sphinx-book-theme build `docs/_build/html`. Every warning
+   is an error, and the build may not open a connection to another machine. `finish` then makes each
+   page's download its own notebook of `nbs/`, links each figure to its full-size image, and ships
+   only the part of MathJax that conf.py loads and none of the theme's 1.5 MB icon script.
 
-Pages are named like nbdev's (`nbs/01_blocks.ipynb` → `blocks.html`), so nbdev's symbol links keep working.
+Pages are named like nbdev's (`nbs/01_blocks.ipynb` → `blocks.html`).
 """
-import ast, inspect, os, re, shutil, socket, time
+import ast, enum, functools, importlib.util, inspect, io, os, re, shutil
+import socket, time, tokenize, tomllib
 from importlib import import_module
 from pathlib import Path
 
 import yaml
-from fastcore.basics import AttrDict, str2bool
+from fastcore.basics import AttrDict
+from fastcore.docments import docments
 from fastcore.nbio import read_nb, write_nb, mk_cell
 from nbdev import processors as P
 from nbdev.config import get_config, nbpath2html
-from nbdev.doclinks import nbglob, NbdevLookup
+from nbdev.doclinks import nbglob
 from nbdev.process import NBProcessor
-from nbdev.showdoc import show_doc
 
 DOCS = Path(__file__).resolve().parent
 PROC, SRC, BUILD = DOCS/'_proc', DOCS/'_nbdev', DOCS/'_build'
 HTML = BUILD/'html'
 
-# ---- 1. nbdev processing ------------------------------------------------------------------------------
+# ---- nbdev internals: every private name of nbdev this build uses -------------------------------
+# nbdev 3 has no public function for these two; after an nbdev upgrade that breaks the build,
+# look here.
+default_exp = P._default_exp  # a notebook's `#| default_exp` module (processing removes the line):
+                              # names the chapter's section of the API reference
+is_showdoc = P._is_showdoc    # nbdev's test for a cell that calls `show_doc`: such cells are
+                              # dropped, as the API reference documents every object
+
+# ---- 1. nbdev processing ------------------------------------------------------------------------
 
 class split_title(P.Processor):
-    "nbdev turns the markdown cell with `# Title` and `> description` into frontmatter and drops it: keep the rest"
+    "nbdev makes frontmatter of the `# Title` and `> description` cell and drops it: keep the rest"
     def begin(self):
         for i, c in enumerate(self.nb.cells):
             if c.cell_type != 'markdown' or not re.search(r'^#\s+\S', c.source, re.M): continue
@@ -44,66 +57,43 @@ class split_title(P.Processor):
             nxt = next((j for j in range(end, len(lines)) if lines[j].strip()), None)
             if nxt is not None and lines[nxt].startswith('>'): end = nxt + 1
             if '\n'.join(lines[end:]).strip():
-                c.source, rest = '\n'.join(lines[:end]), mk_cell('\n'.join(lines[end:]).strip('\n'), 'markdown')
-                rest.directives_ = {}
+                rest = mk_cell('\n'.join(lines[end:]).strip('\n'), 'markdown')
+                c.source, rest.directives_ = '\n'.join(lines[:end]), {}
                 self.nb.cells.insert(i + 1, rest)
             return
 
 def rm_export(cell):
-    """nbdev's `rm_export` hides the code of `#| export` cells, leaving only their `show_doc` entries. In this
-    course the exported code *is* the lesson, so it stays (after its entries, see `mv_exports`); internal
-    `#| exporti` cells, `#| hide` cells and `#| default_exp` go as in nbdev."""
-    if cell.cell_type == 'code' and cell.directives_.keys() & {'exporti', 'hide', 'default_exp'}: del cell['source']
+    """nbdev's `rm_export` hides the code of `#| export` cells. In this course the exported code
+    *is* the lesson, so it stays; `#| exporti`, `#| hide` and `#| default_exp` cells go as in
+    nbdev."""
+    if cell.cell_type == 'code' and cell.directives_.keys() & {'exporti', 'hide', 'default_exp'}:
+        del cell['source']
 
-class mv_exports(P.Processor):
-    "Like nbdev's `mv_exports`: each exported cell's `show_doc` entries before its code, but all of them, in order"
-    def begin(self):
-        cells, out, i = self.nb.cells, [], 0
-        while i < len(cells):
-            j = i + 1
-            while j < len(cells) and getattr(cells[j], 'has_sd', False): j += 1
-            out += cells[i+1:j][::-1] + [cells[i]]          # `add_show_docs` inserted them last first
-            i = j
-        self.nb.cells = out
-
-_defining = {'export', 'exports', 'exporti', 'exec_doc'}
-
-def _doc_code(cell) -> str:
-    "What `show_doc` needs run from `cell`: a defining or `show_doc` cell whole, any other's top-level imports"
-    if cell.cell_type != 'code' or not cell.source or P.cell_lang(cell) != 'python': return ''
-    if cell.directives_.get('eval', '').lower() == 'false' or 'nbdev_export()' in cell.source: return ''
-    if cell.directives_.keys() & _defining or P._is_showdoc(cell): return cell.source
-    return '\n'.join(ast.unparse(t) for t in cell.parsed_() or [] if isinstance(t, (ast.Import, ast.ImportFrom)))
-
-class exec_show_docs(P.exec_show_docs):
-    """nbdev's processor runs the export cells, then *re-runs every cell that imports something* and replaces
-    its outputs. This site shows the committed outputs of the real run, so here a teaching cell is never
-    re-run: only its top-level imports are, for the `show_doc` cells that follow."""
-    def __call__(self, cell):
-        if not self.nb.has_docs_ or not hasattr(self, 'k') or not (code := _doc_code(cell)): return
-        if str2bool(getattr(self.nb, 'frontmatter_', {}).get('skip_showdoc', False)): return
-        if P._is_showdoc(cell): self.k.cell(cell)
-        else: self.k.run(code)
-        if (e := self.k.exc):
-            raise RuntimeError(f'{self.nb.path_}: cell {cell.idx_} failed while rendering show_doc:\n{code}\n'
-                               f'{type(e).__name__}: {e}') from e
-
-    def end(self):
-        if hasattr(self, 'k'): self.k.close()
+# nbdev's processors that make, run and order `show_doc` entries, and its "autogenerated" comment
+_unused = {P.add_show_docs, P.clean_show_doc, P.exec_show_docs, P.mv_exports, P.insert_warning}
 
 def nbdev_procs():
-    "nbdev's doc processors as pyproject.toml configures them, with the changes above and no Quarto comment"
-    ours = {P.rm_export: rm_export, P.exec_show_docs: exec_show_docs, P.mv_exports: mv_exports, P.insert_warning: None}
-    return [split_title] + [ours.get(p, p) for p in P.FilterDefaults().procs() if ours.get(p, p)]
+    "nbdev's doc processors as pyproject.toml configures them, with the changes above"
+    procs = [rm_export if p is P.rm_export else p for p in P.FilterDefaults().procs()
+             if p not in _unused]
+    return [split_title] + procs
+
+_re_alt = re.compile(r'^#\|\s*fig-alt:\s*(.*?)\s*$', re.M)
+
+def fig_alt(src:str) -> str:
+    "The alt text of a cell: its `#| fig-alt:` lines (a long one continues on the next), joined"
+    return ' '.join(_re_alt.findall(src))
 
 def nbdev_process(path:Path):
     "Notebook `path` processed by nbdev for the docs, also saved to `docs/_proc/`"
     nb = read_nb(path)
+    for c in nb.cells:                # nbdev keeps one line of a repeated option: keep them all
+        if alt := fig_alt(c.source): c.metadata['fig_alt'] = alt
     NBProcessor(nb=nb, procs=nbdev_procs(), rm_directives='quarto').process()
     write_nb(nb, PROC/path.name)
     return nb
 
-# ---- 2. processed notebook -> plain notebook ----------------------------------------------------------
+# ---- 2. processed notebook -> plain notebook ----------------------------------------------------
 
 _re_opt = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
 _re_heading = re.compile(r'^(#{1,6})\s+(.*)$')
@@ -113,8 +103,8 @@ def _split_options(src:str):
     opts, code = {}, []
     for line in src.splitlines():
         m = _re_opt.match(line)
-        if m: opts[m[1]] = m[2].strip('\'"')
-        else: code.append(line)
+        if not m: code.append(line)
+        else: opts[m[1]] = m[2].strip('\'"')
     return opts, '\n'.join(code).strip('\n')
 
 def _headings(md:str):
@@ -124,127 +114,123 @@ def _headings(md:str):
         if line.lstrip().startswith(('```', '~~~')): fenced = not fenced
         elif not fenced and (m := _re_heading.match(line)): yield len(m[1]), m[2], i
 
-def _text(o):
-    return ''.join(o) if isinstance(o, list) else o
+def _text(o): return ''.join(o) if isinstance(o, list) else o
+
+def _has_figure(outs) -> bool: return any(k.startswith('image/') for o in outs
+                                          for k in o.get('data', {}))
 
 class Site:
-    "Pages of the site: processed notebooks, their nbdev page names, and the targets of symbol links"
-    def __init__(self, nbs_path:Path):
+    "Pages of the site: processed notebooks, their nbdev page names, and the documented objects"
+    def __init__(self, nbs_path:Path, root:Path=DOCS.parent):
         cfg = get_config()
         self.lib = cfg.lib_path.name
-        self.host = f"{cfg.doc_host.rstrip('/')}{cfg.doc_baseurl.rstrip('/')}/" if cfg.doc_host else None
+        self.host = (f"{cfg.doc_host.rstrip('/')}{cfg.doc_baseurl.rstrip('/')}/"
+                     if cfg.doc_host else None)
+        self.root, self.repo = root, (tomllib.loads((root/'pyproject.toml').read_text())
+                                      ['project']['urls']['Repository'])
         paths = nbglob(nbs_path, func=Path, file_glob='*.ipynb').sorted()
-        if not any(p.name == 'index.ipynb' for p in paths): raise FileNotFoundError(f'{nbs_path}/index.ipynb is missing')
+        if not any(p.name == 'index.ipynb' for p in paths):
+            raise FileNotFoundError(f'{nbs_path}/index.ipynb is missing')
         self.src = {nbpath2html(p).stem: p for p in paths}           # page name -> source notebook
-        if len(self.src) < len(paths): raise ValueError(f'two notebooks give the same page name: {paths}')
-        self.nbs = {page: nbdev_process(p) for page, p in self.src.items()}
+        if len(self.src) < len(paths):
+            raise ValueError(f'two notebooks give the same page name: {paths}')
         self.chapters = [page for page in self.src if page != 'index']
+        self.modules = {page: import_module(f'{self.lib}.{m}') for page in self.chapters
+                        if (m := default_exp(read_nb(self.src[page])))}
+        self.symbols, self.anchors = {}, {}      # qualname / (page, nbdev anchor) -> full name
+        for page, mod in self.modules.items():
+            for group in api_groups(mod):
+                for name, o in group:
+                    for q in [name] + [f'{name}.{m}' for m, _ in _methods(o)]:
+                        self.symbols.setdefault(q, f'{mod.__name__}.{q}')
+                        self.anchors.setdefault((page, q.lower()), f'{mod.__name__}.{q}')
+        self.nbs = {page: nbdev_process(p) for page, p in self.src.items()}
         self.titles = {page: self.frontmatter(page)['title'] for page in self.src}
-        self.targets = {f'{page}-{name.lower()}' for page in self.chapters for name in self.documented(page)}
+        self.missing_alt = []                    # figure cells without `#| fig-alt:`
 
     def frontmatter(self, page) -> dict:
         "Title and description nbdev took from the notebook's first `# heading` and `> quote`"
         cell = self.nbs[page].cells[0]
         fm = yaml.safe_load(cell.source.strip().strip('-')) if cell.cell_type == 'raw' else None
-        if not fm or 'title' not in fm: raise ValueError(f'{self.src[page]}: no title: start it with a markdown cell `# Title`')
+        if not fm or 'title' not in fm:
+            raise ValueError(f'{self.src[page]}: no title: start it with a markdown cell `# Title`')
         return fm
 
-    def documented(self, page):
-        "Names documented by `show_doc` on `page`"
-        for cell in self.nbs[page].cells:
-            if cell.cell_type == 'code' and _split_options(cell.source)[0].get('output') == 'asis':
-                for o in cell.get('outputs', []):
-                    md = _text(o.get('data', {}).get('text/markdown', ''))
-                    yield from (text for _, text, _ in list(_headings(md))[:1])
-
     def link(self, md:str) -> str:
-        "`md` with links to the hosted nbdev site pointed into this site, and none in headings"
-        if not self.host: return md
+        "`md` with nbdev's links to its hosted site pointed into this one, and none in headings"
         def repl(m):
-            text, page, anchor = m[1], m[2], m[3]
-            if anchor and f'{page}-{anchor}' in self.targets: return f'[{text}](#{page}-{anchor})'
-            if anchor and f'{page}-{anchor.split(".")[0]}' in self.targets: return f'[{text}](#{page}-{anchor.split(".")[0]})'
-            if page in self.src: return f'[{text}]({page}.ipynb)'
-            return text
-        md = re.sub(rf'\[([^\]]+)\]\({re.escape(self.host)}([\w-]+)\.html(?:#([^)\s]*))?\)', repl, md)
+            text, page, anchor = m[1], m[2], m[3] or ''
+            name = text.strip('`').removesuffix('()')
+            full = (anchor and (self.symbols.get(name) or self.anchors.get((page, anchor))
+                                or self.anchors.get((page, anchor.split('.')[0]))))
+            return (f'[{text}](#{full})' if full else f'[{text}]({page}.ipynb)' if page in self.src
+                    else text)
+        if self.host:
+            md = re.sub(rf'\[([^\]]+)\]\({re.escape(self.host)}([\w-]+)\.html(?:#([^)\s]*))?\)',
+                        repl, md)
         lines = md.splitlines()
         for _, _, i in _headings(md): lines[i] = re.sub(r'\[([^\]]+)\]\([^)]*\)', r'\1', lines[i])
         return '\n'.join(lines)
 
-    def show_doc_md(self, md:str, level:int, target:str|None=None, obj=None) -> str:
-        "`show_doc` markdown as page content: headings one below `level`, source link after the heading"
-        md = self.link(re.sub(r'^\s*---\s*\n', '', md))       # nbdev's rule above each entry: headings separate here
-        src = re.search(r'\[source\]\((\S+?)\)\{[^}]*\}\s*', md)
-        if src: md = md.replace(src[0], '')
-        url = src and src[1]
-        if url and url.endswith('#LNone') and obj is not None:  # show_doc of an imported object misses the line
-            url = url[:-len('None')] + str(inspect.getsourcelines(obj)[1])
-        hs = list(_headings(md))
-        if not hs: return md
-        lines, shift = md.splitlines(), level + 1 - min(h[0] for h in hs)
-        for n, text, i in hs: lines[i] = '#' * min(n + shift, 6) + ' ' + text
-        i = hs[0][2]
-        if url: lines.insert(i + 1, f'\n[source]({url}){{.sd-source}}')
-        if target: lines.insert(i, f'({target})=')
-        return '\n'.join(lines)
+    def launch_links(self, page) -> str:
+        "Markdown links that open the chapter's notebook (in the repository) on Colab and on Kaggle"
+        nb = (f"{self.repo.removeprefix('https://')}/blob/main/"
+              f"{self.src[page].relative_to(self.root)}")
+        return ('[Open in Colab](https://colab.research.google.com/'
+                f'{nb.replace("github.com", "github", 1)}){{.launch-link}} · '
+                f'[Open in Kaggle](https://kaggle.com/kernels/welcome?src=https://{nb})'
+                '{.launch-link}')
 
     def plain(self, page:str):
         "The plain notebook MyST-NB renders for `page`"
-        fm, cells, level, used = self.frontmatter(page), [], 1, set()
+        fm = self.frontmatter(page)
         head = f"# {fm['title']}" + (f"\n\n> {fm['description']}" if fm.get('description') else '')
-        cells.append(mk_cell(head, 'markdown'))
+        cells = [mk_cell(head, 'markdown')]
+        if page in self.chapters: cells.append(mk_cell(self.launch_links(page), 'markdown'))
         for cell in self.nbs[page].cells[1:]:
             if cell.cell_type == 'markdown':
                 cells.append(mk_cell(self.link(cell.source), 'markdown'))
-                level = ([h[0] for h in _headings(cell.source)] or [level])[-1]
-            if cell.cell_type != 'code': continue                     # raw cells are Quarto input
+            if cell.cell_type != 'code' or is_showdoc(cell): continue  # raw cells are Quarto input
             opts, code = _split_options(cell.source)
             if opts.get('include') == 'false': continue
             outs = [] if opts.get('output') == 'false' else cell.get('outputs', [])
-            if opts.get('output') == 'asis':                          # markdown meant as page content: show_doc
-                for o in outs:
-                    md = _text(o.get('data', {}).get('text/markdown', ''))
-                    name = next((text for _, text, _ in _headings(md)), '')
-                    target = f'{page}-{name.lower()}' if page in self.chapters and name else None
-                    if target in used: target = None              # `ResNet` and `resnet` share nbdev's anchor
-                    used.add(target)
-                    if md: cells.append(mk_cell(self.show_doc_md(md, level, target), 'markdown'))
-                continue
             for o in outs:
-                if 'text/markdown' in o.get('data', {}): o.data['text/markdown'] = self.link(_text(o.data['text/markdown']))
+                if 'text/markdown' in o.get('data', {}):
+                    o.data['text/markdown'] = self.link(_text(o.data['text/markdown']))
             if not code and not outs: continue
             new = mk_cell(code, 'code')
             new.outputs, new.execution_count = outs, cell.get('execution_count')
             if opts.get('echo') == 'false' or not code: new.metadata['tags'] = ['remove-input']
+            if _has_figure(outs):
+                alt = cell.metadata.get('fig_alt')
+                if alt: new.metadata['mystnb'] = {'image': {'alt': alt}}
+                else:
+                    self.missing_alt.append(f"{self.src[page]}: cell {getattr(cell, 'idx_', '?')} "
+                                            f"(counting from 0), {code.splitlines()[:1]}")
             cells.append(new)
         return _nb(cells)
 
     def api(self):
-        "The API reference: `show_doc` of every function and class each chapter exports"
-        cells = [mk_cell(f'# API reference\n\n> Everything `{self.lib}` exports, from the docstrings in the '
-                         'notebooks. Each entry is explained, tested and used in its chapter.', 'markdown')]
-        lookup = NbdevLookup()
-        for page in self.chapters:
-            mod = P._default_exp(read_nb(self.src[page]))     # processing removed the directive
-            if not mod: continue
-            m = import_module(f'{self.lib}.{mod}')
-            objs = [o for n in getattr(m, '__all__', []) if (inspect.isfunction(o := getattr(m, n)) or inspect.isclass(o))
-                    and o.__module__ == m.__name__]
-            other = [f'`{n}`' for n in getattr(m, '__all__', []) if not any(n == o.__name__ for o in objs)]
-            cells.append(mk_cell(f'## `{self.lib}.{mod}`\n\nFrom the chapter [{self.titles[page]}]({page}.ipynb).'
-                                 + (f" Also exported: {', '.join(other)}." if other else ''), 'markdown'))
-            for o in objs:
-                md = lookup.linkify(show_doc(o)._repr_markdown_())
-                cells.append(mk_cell(self.show_doc_md(md, 2, obj=o), 'markdown'))
-        return _nb(cells)
+        "The API reference: each module's exported objects, with Sphinx's Python domain directives"
+        md = [f'# API reference\n\n> Everything `{self.lib}` exports, from the docstrings in the '
+              'notebooks. Each entry is explained, tested and used in its chapter.']
+        for page, mod in self.modules.items():
+            about = '\n'.join(l for l in (mod.__doc__ or '').splitlines()
+                              if not l.startswith('Docs:'))
+            md.append(f'## `{mod.__name__}`\n\n```{{py:module}} {mod.__name__}\n```\n\n'
+                      f'From the chapter [{self.titles[page]}]({page}.ipynb). {about.strip()}')
+            md += [api_entry(mod, group) for group in api_groups(mod)]
+        return _nb([mk_cell(s, 'markdown') for s in md])
 
     def index(self):
-        "The home page: `index.ipynb`, with the chapter list (a toctree) under its `## Chapters` heading"
+        "The home page: `index.ipynb`, with the chapter list (a toctree) under `## Chapters`"
         nb = self.plain('index')
-        toc = mk_cell('```{toctree}\n:maxdepth: 1\n\n' + '\n'.join(self.chapters) + '\n```', 'markdown')
+        toc = mk_cell('```{toctree}\n:maxdepth: 1\n\n' + '\n'.join(self.chapters) + '\n```',
+                      'markdown')
         ref = mk_cell('```{toctree}\n:hidden:\n:caption: Reference\n\napi\n```', 'markdown')
         at = next((i + 1 for i, c in enumerate(nb.cells) if c.cell_type == 'markdown'
-                   and any(t.strip().lower() == 'chapters' for _, t, _ in _headings(c.source))), None)
+                   and any(t.strip().lower() == 'chapters' for _, t, _ in _headings(c.source))),
+                  None)
         if at is None: nb.cells.append(mk_cell('## Chapters', 'markdown')); at = len(nb.cells)
         nb.cells[at:at] = [toc]
         nb.cells.append(ref)
@@ -255,16 +241,147 @@ def _nb(cells):
         'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'},
         'language_info': {'name': 'python', 'pygments_lexer': 'ipython3'}})
 
-# ---- offline guard ------------------------------------------------------------------------------------
+# ---- the API reference --------------------------------------------------------------------------
+
+def _doc(o) -> str:
+    "`o`'s own docstring (a class's, not one it inherits)"
+    return inspect.cleandoc((vars(o).get('__doc__') if inspect.isclass(o) else o.__doc__) or '')
+
+def _methods(o):
+    "Public methods a class defines itself with a docstring"
+    if not inspect.isclass(o): return []
+    return [(k, v) for k, v in vars(o).items()
+            if inspect.isfunction(v) and not k.startswith('_') and v.__doc__]
+
+def _returned_call(f):
+    "The call a one-line wrapper returns, as source (`resnet(18, n_classes, **kwargs)`), else None"
+    try: body = ast.parse(inspect.getsource(f).strip()).body[0].body
+    except (OSError, TypeError, SyntaxError): return None
+    if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value, ast.Call):
+        return ast.unparse(body[0].value)
+
+def api_groups(mod):
+    """`mod`'s exported objects in `__all__` order, each in a list of its own, except that
+    consecutive undocumented one-line wrappers with the same signature (`resnet18`…`plain152`)
+    make one list"""
+    groups = []
+    for name in getattr(mod, '__all__', []):
+        o = getattr(mod, name)
+        if (inspect.isfunction(o) or inspect.isclass(o)) and o.__module__ != mod.__name__: continue
+        prev = groups[-1][-1][1] if groups else None
+        if (inspect.isfunction(o) and inspect.isfunction(prev)
+                and not o.__doc__ and not prev.__doc__
+                and _returned_call(o) and _returned_call(prev) and _sig(o) == _sig(prev)):
+            groups[-1].append((name, o))
+        else: groups.append([(name, o)])
+    return groups
+
+class _Text(str):
+    "A string whose repr is itself: how `inspect.Signature` shows our defaults and annotations"
+    def __repr__(self): return str(self)
+
+def _path(o) -> str:
+    "Where `o` is imported from, shortest: `torch.nn.Module`, not `torch.nn.modules.module.Module`"
+    mod, name = getattr(o, '__module__', '') or '', o.__qualname__
+    if mod == 'builtins': return name
+    parts = mod.split('.')
+    for i in range(1, len(parts)):
+        m = import_module('.'.join(parts[:i]))
+        if getattr(m, name, None) is o: return f"{'.'.join(parts[:i])}.{name}"
+    return f'{mod}.{name}'
+
+def _show(v, lib:str) -> str:
+    "A default value as source: `relu` or `torch.nn.ReLU` for a function or class, not its repr"
+    if isinstance(v, enum.Enum): return f'{type(v).__name__}.{v.name}'
+    if inspect.isclass(v) or inspect.isroutine(v):
+        return v.__qualname__ if (v.__module__ or '').startswith(lib) else _path(v)
+    r = repr(v)
+    return r if len(r) <= 60 and not r.startswith('<') else '...'
+
+def _ann(a) -> str:
+    return (a if isinstance(a, str) else _path(a) if inspect.isclass(a)
+            else inspect.formatannotation(a))
+
+def _sig(o) -> str:
+    "The signature of function or class `o` as the API reference shows it"
+    try: sig = inspect.signature(o)
+    except (TypeError, ValueError): return '(...)'
+    lib, E = o.__module__.split('.')[0], inspect.Parameter.empty
+    ps = [p.replace(default=E if p.default is E else _Text(_show(p.default, lib)),
+                    annotation=E if p.annotation is E else _Text(_ann(p.annotation)))
+          for p in sig.parameters.values()]
+    if ps and ps[0].name == 'self': ps = ps[1:]                 # fasttransform's classes show it
+    ret = sig.return_annotation
+    return str(sig.replace(parameters=ps, return_annotation=E if ret is E else _Text(_ann(ret))))
+
+def _fields(o) -> str:
+    "Sphinx fields of the parameters and return value that have a comment (fastcore's docments)"
+    try: notes = docments(o)
+    except Exception: return ''                                 # no source (a C function, a lambda)
+    return '\n'.join(f':{"returns" if k == "return" else "param " + k}: {v}'
+                     for k, v in notes.items() if v)
+
+@functools.cache
+def _notes(mod) -> dict:
+    "The comment that ends each top-level assignment of `mod`: what its data is"
+    src = inspect.getsource(mod)
+    comments = {t.start[0]: t.string.lstrip('#').strip()
+                for t in tokenize.generate_tokens(io.StringIO(src).readline)
+                if t.type == tokenize.COMMENT}
+    out = {}
+    for node in ast.parse(src).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, 'target', None)]
+        note = comments.get(node.lineno) or comments.get(node.end_lineno)
+        for t in targets:
+            if isinstance(t, ast.Name) and note: out[t.id] = note
+    return out
+
+def _value(v) -> str|None:
+    "A short repr of data `v`, unless it is a path (which would show the build machine's folders)"
+    r = repr(v)
+    if isinstance(v, os.PathLike) or len(r) > 80 or r.startswith('<') or str(DOCS.parent) in r:
+        return None
+    return r
+
+def api_entry(mod, group) -> str:
+    "An API reference entry: a class, function or data as MyST, or one reST entry for a group"
+    name, o = group[0]
+    if len(group) > 1:                     # MyST directives take one signature, reST several
+        digits = {n: re.sub(r'\D', '', n) for n, _ in group}
+        calls = {n.replace(digits[n], 'N'): re.sub(rf'\b{digits[n]}\b', 'N', _returned_call(f))
+                 for n, f in group}
+        sigs = '\n'.join(' ' * 17 + n + _sig(f) for n, f in group).lstrip()
+        said = ' and '.join(f'``{n}(...)`` returns ``{c}``' for n, c in calls.items())
+        ns = ', '.join(dict.fromkeys(digits.values()))
+        return (f'```{{eval-rst}}\n.. py:function:: {sigs}\n   :module: {mod.__name__}\n\n'
+                f'   One-line wrappers: {said}, for N = {ns}.\n```')
+    if inspect.isclass(o):
+        bases = ', '.join(f'{{py:class}}`{_path(b)}`' for b in o.__bases__ if b is not object)
+        body = [f'Bases: {bases}' if bases else '', _doc(o), _fields(o)]
+        body += [f'```{{py:method}} {k}{_sig(f)}\n{_doc(f)}\n\n{_fields(f)}\n```'
+                 for k, f in _methods(o)]
+        kind, fence = 'class', '````'
+    elif inspect.isfunction(o): body, kind, fence = [_doc(o), _fields(o)], 'function', '```'
+    else:
+        value = _value(o)
+        body = [f':type: {_path(type(o))}' + (f'\n:value: {value}' if value else ''),
+                _notes(mod).get(name, '')]
+        kind, fence = 'data', '```'
+    sig = _sig(o) if kind != 'data' else ''
+    return f'{fence}{{py:{kind}}} {name}{sig}\n' + '\n\n'.join(b for b in body if b) + f'\n{fence}'
+
+# ---- offline guard ------------------------------------------------------------------------------
 
 def _local(host) -> bool:
     return str(host) in ('localhost', '::1', '') or str(host).startswith('127.')
 
 def stay_offline():
     "Make any connection or name lookup for another machine fail the build"
-    connect, connect_ex, getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+    connect, connect_ex, getaddrinfo = (socket.socket.connect, socket.socket.connect_ex,
+                                        socket.getaddrinfo)
     def check(host):
-        if not _local(host): raise OSError(f'the docs build tried to reach {host}; it must build offline')
+        if not _local(host):
+            raise OSError(f'the docs build tried to reach {host}; it must build offline')
     def guarded(f):
         def g(self, address, *a):
             if self.family in (socket.AF_INET, socket.AF_INET6): check(address[0])
@@ -273,9 +390,11 @@ def stay_offline():
     def lookup(host, *a, **kw):
         check(host)
         return getaddrinfo(host, *a, **kw)
-    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = guarded(connect), guarded(connect_ex), lookup
+    socket.socket.connect, socket.socket.connect_ex = guarded(connect), guarded(connect_ex)
+    socket.getaddrinfo = lookup
 
-_re_ext_tag = re.compile(r'<(?:script|link|img|iframe|source|video|audio|embed)\b[^>]*?(?:src|href)\s*=\s*"(?:https?:)?//', re.I)
+_re_ext_tag = re.compile(r'<(?:script|link|img|iframe|source|video|audio|embed)\b[^>]*?'
+                         r'(?:src|href)\s*=\s*"(?:https?:)?//', re.I)
 _re_ext_css = re.compile(r'(?:url\(\s*[\'"]?|@import\s+[\'"])(?:https?:)?//', re.I)
 
 def external_resources(html:Path):
@@ -283,10 +402,34 @@ def external_resources(html:Path):
     return ([f for f in html.rglob('*.html') if _re_ext_tag.search(f.read_text(errors='replace'))] +
             [f for f in html.rglob('*.css') if _re_ext_css.search(f.read_text(errors='replace'))])
 
-# ---- 3. Sphinx ----------------------------------------------------------------------------------------
+# ---- 3. Sphinx, and what the site ships ---------------------------------------------------------
+
+# What conf.py's `mathjax3_config` loads of the MathJax 3 that sphinx-mathjax-offline ships (24 MB):
+# the startup and core, TeX input with the extensions it loads on demand, HTML output and its fonts.
+MATHJAX = ['startup.js', 'core.js', 'input/tex.js', 'input/tex/extensions', 'output/chtml.js',
+           'output/chtml/fonts', 'a11y/assistive-mml.js']
+_re_fontawesome = re.compile(r'\s*<script defer src="[^"]*_static/scripts/'
+                             r'fontawesome\.js[^"]*"></script>')
+_re_figure = re.compile(r'(?<!">)(<img [^>]*?src="(_images/[^"]+)"[^>]*>)')
+
+def finish(site:Site, html:Path=HTML):
+    """After Sphinx: the notebooks of `nbs/` as the pages' downloads, each figure a link to its
+    full-size image, and neither the icon script (the theme's CSS draws its icons) nor unused
+    MathJax shipped"""
+    for page, path in site.src.items(): shutil.copyfile(path, html/'_sources'/f'{page}.ipynb')
+    for f in html.glob('*.html'):
+        s = f.read_text()
+        f.write_text(_re_figure.sub(r'<a class="figure-link" href="\2">\1</a>',
+                                    _re_fontawesome.sub('', s)))
+    for f in (html/'_static'/'scripts').glob('fontawesome.js*'): f.unlink()
+    src = Path(importlib.util.find_spec('sphinx-mathjax-offline').origin).parent/'static'/'mathjax'
+    for p in MATHJAX:
+        (html/'_static'/'mathjax'/p).parent.mkdir(parents=True, exist_ok=True)
+        if (src/p).is_dir(): shutil.copytree(src/p, html/'_static'/'mathjax'/p)
+        else: shutil.copyfile(src/p, html/'_static'/'mathjax'/p)
 
 def build():
-    "Build the site into `docs/_build/html`; raise if Sphinx warns or a page would load from another host"
+    "Build `docs/_build/html`; raise if Sphinx warns or a page would load from another host"
     from sphinx.cmd.build import build_main
     t0 = time.perf_counter()
     os.chdir(DOCS.parent)                # the project: nbdev and conf.py read its pyproject.toml
@@ -298,14 +441,20 @@ def build():
     for page in site.chapters: write_nb(site.plain(page), SRC/f'{page}.ipynb')
     write_nb(site.api(), SRC/'api.ipynb')
     write_nb(site.index(), SRC/'index.ipynb')
+    if site.missing_alt:
+        raise SystemExit('docs build failed: these cells show a figure but have no '
+                         '`#| fig-alt: <what it shows>` line (the alt text of the image):\n  '
+                         + '\n  '.join(site.missing_alt))
     t1 = time.perf_counter()
-    rc = build_main(['-b', 'html', '-c', str(DOCS), '-d', str(BUILD/'doctrees'), '-W', '--keep-going', '-q',
-                     str(SRC), str(HTML)])
+    rc = build_main(['-b', 'html', '-c', str(DOCS), '-d', str(BUILD/'doctrees'), '-W',
+                     '--keep-going', '-q', str(SRC), str(HTML)])
     if rc: raise SystemExit('docs build failed (Sphinx warnings are errors): see above')
+    finish(site)
     if bad := external_resources(HTML):
-        raise SystemExit(f'docs build failed: these pages would load resources from other hosts: {bad}')
+        raise SystemExit('docs build failed: these pages would load resources from other hosts: '
+                         f'{bad}')
     t2 = time.perf_counter()
-    print(f'{len(site.chapters)} chapters + home + API reference: nbdev {t1-t0:.0f} s, Sphinx {t2-t1:.0f} s '
-          f'-> {HTML/"index.html"}')
+    print(f'{len(site.chapters)} chapters + home + API reference: nbdev {t1-t0:.0f} s, '
+          f'Sphinx {t2-t1:.0f} s -> {HTML/"index.html"}')
 
 if __name__ == '__main__': build()

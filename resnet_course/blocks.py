@@ -22,7 +22,7 @@ def relu():
     return nn.ReLU(inplace=True)
 
 def conv_bn(ni:int, nf:int, ks:int=3, stride:int=1, act_cls=relu, bn:bool=True, zero_bn:bool=False):
-    "A `ks`×`ks` conv from `ni` to `nf` channels, then BatchNorm (if `bn`; γ=0 if `zero_bn`), then `act_cls` (if not None)"
+    "A `ks`×`ks` conv `ni`→`nf`, BatchNorm (if `bn`; γ=0 if `zero_bn`), `act_cls` (if not None)"
     layers = [nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2, bias=not bn)]
     if bn:
         layers.append(nn.BatchNorm2d(nf))
@@ -32,21 +32,24 @@ def conv_bn(ni:int, nf:int, ks:int=3, stride:int=1, act_cls=relu, bn:bool=True, 
 
 # %% ../nbs/01_blocks.ipynb #68b27755
 class ResBlock(nn.Module):
-    "Two 3×3 conv-BN layers plus a shortcut, ReLU after the addition; `residual=False` gives the plain twin"
-    def __init__(self, ni:int, nf:int, stride:int=1, residual:bool=True, act_cls=relu, bn:bool=True, zero_bn:bool=False):
+    "Two 3×3 conv-BN layers plus a shortcut, ReLU after the sum; `residual=False`: the plain twin"
+    def __init__(self, ni:int, nf:int, stride:int=1, residual:bool=True, act_cls=relu, bn:bool=True,
+                 zero_bn:bool=False):
         super().__init__()
         if zero_bn and not (residual and bn):
-            raise ValueError("zero_bn=True needs residual=True and bn=True: it zeroes the residual branch, "
-                             "which would make a plain block output zeros")
+            raise ValueError("zero_bn=True needs residual=True and bn=True: it zeroes the residual "
+                             "branch, which would make a plain block output zeros")
         self.residual = residual
         self.convs = self.make_convs(ni, nf, stride, act_cls, bn, zero_bn)
         same = ni == nf and stride == 1
-        self.shortcut = (nn.Identity() if same else conv_bn(ni, nf, 1, stride, None, bn)) if residual else None
+        self.shortcut = ((nn.Identity() if same else conv_bn(ni, nf, 1, stride, None, bn))
+                         if residual else None)
         self.act = act_cls()
 
     def make_convs(self, ni, nf, stride, act_cls, bn, zero_bn):
         "The residual branch 𝓕: conv-BN-act, conv-BN"
-        return nn.Sequential(conv_bn(ni, nf, 3, stride, act_cls, bn), conv_bn(nf, nf, 3, 1, None, bn, zero_bn))
+        return nn.Sequential(conv_bn(ni, nf, 3, stride, act_cls, bn),
+                             conv_bn(nf, nf, 3, 1, None, bn, zero_bn))
 
     def forward(self, x):
         out = self.convs(x)
@@ -57,19 +60,23 @@ class ResBlock(nn.Module):
 class Bottleneck(ResBlock):
     "1×1 conv to `nf`/4 channels → 3×3 conv (with the stride) → 1×1 conv to `nf`, plus a shortcut"
     def make_convs(self, ni, nf, stride, act_cls, bn, zero_bn):
-        if nf % 4: raise ValueError(f"a Bottleneck's output width must be divisible by 4, got nf={nf}")
+        if nf % 4:
+            raise ValueError(f"a Bottleneck's output width must be divisible by 4, got nf={nf}")
         mid = nf // 4
-        return nn.Sequential(conv_bn(ni, mid, 1, 1, act_cls, bn), conv_bn(mid, mid, 3, stride, act_cls, bn),
+        return nn.Sequential(conv_bn(ni, mid, 1, 1, act_cls, bn),
+                             conv_bn(mid, mid, 3, stride, act_cls, bn),
                              conv_bn(mid, nf, 1, 1, None, bn, zero_bn))
 
 # %% ../nbs/01_blocks.ipynb #a100ecf2
 def fit_identity(residual:bool, seed:int, depth:int=4, steps:int=100, width:int=16, lr:float=1e-2,
                  zero_bn:bool=False) -> list:
-    "Train `depth` blocks (He init, Adam at `lr`) to output their input, non-negative random maps; the loss after every step"
+    "Train `depth` blocks (He init, Adam at `lr`) to output their random input (≥ 0); loss per step"
     torch.manual_seed(seed)
-    model = nn.Sequential(*[ResBlock(width, width, residual=residual, zero_bn=zero_bn) for _ in range(depth)])
+    model = nn.Sequential(*[ResBlock(width, width, residual=residual, zero_bn=zero_bn)
+                            for _ in range(depth)])
     for m in model.modules():
-        if isinstance(m, nn.Conv2d): nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     losses = []
     for _ in range(steps):
@@ -79,23 +86,27 @@ def fit_identity(residual:bool, seed:int, depth:int=4, steps:int=100, width:int=
         losses.append(loss.item())
     return losses
 
-# %% ../nbs/01_blocks.ipynb #bfc0738c
+# %% ../nbs/01_blocks.ipynb #1bde09d3
 class PreActBlock(nn.Module):
-    "He et al. 2016: BN-ReLU-conv, BN-ReLU-conv as the branch, an identity shortcut and nothing after the addition"
+    "He et al. 2016: branch BN-ReLU-conv-BN-ReLU-conv, identity shortcut, nothing after the sum"
     def __init__(self, ni:int, nf:int, stride:int=1, residual:bool=True, act_cls=relu, bn:bool=True,
                  zero_bn:bool=False):
         super().__init__()
-        if zero_bn: raise ValueError("zero_bn is for ResBlock: a pre-activation branch ends in a conv, not in a BN")
+        if zero_bn:
+            raise ValueError("zero_bn is for ResBlock: a pre-activation branch ends in a conv, "
+                             "not in a BN")
         norm = nn.BatchNorm2d if bn else (lambda n: nn.Identity())
         self.residual = residual
         self.pre = nn.Sequential(norm(ni), act_cls())
-        self.convs = nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=not bn), norm(nf), act_cls(),
-                                   nn.Conv2d(nf, nf, 3, 1, 1, bias=not bn))
+        self.convs = nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=not bn), norm(nf),
+                                   act_cls(), nn.Conv2d(nf, nf, 3, 1, 1, bias=not bn))
         same = ni == nf and stride == 1
-        self.shortcut = (nn.Identity() if same else nn.Conv2d(ni, nf, 1, stride, bias=False)) if residual else None
+        self.shortcut = ((nn.Identity() if same else nn.Conv2d(ni, nf, 1, stride, bias=False))
+                         if residual else None)
 
     def forward(self, x):
-        p = self.pre(x.clone() if isinstance(self.pre[0], nn.Identity) else x)   # no BN: an in-place ReLU would overwrite x
+        # no BN: an in-place ReLU would overwrite x
+        p = self.pre(x.clone() if isinstance(self.pre[0], nn.Identity) else x)
         out = self.convs(p)
         if not self.residual: return out
         return out + (x if isinstance(self.shortcut, nn.Identity) else self.shortcut(p))

@@ -13,25 +13,33 @@ from fastcore.script import anno_parser
 
 # %% ../nbs/90_cli.ipynb #21788fac
 COMMANDS = {
-    'demo':      ('resnet_course.degradation', 'demo',      'classroom demo: plain vs residual nets, degradation on real data'),
-    'summary':   ('resnet_course.models',      'summary',   'per-stage table of an architecture (shapes, parameters, mult-adds)'),
-    'gradients': ('resnet_course.gradients',   'gradients', 'gradient norm per layer vs depth, plain vs residual'),
-    'train':     ('resnet_course.training',    'train',     'train custom_resnet on Imagenette with fine_tune'),
-    'lesion':    ('resnet_course.whyskips',    'lesion',    'delete blocks of trained nets at test time'),
-    'landscape': ('resnet_course.whyskips',    'landscape', 'loss landscape slices of plain and residual nets'),
-    'fashion':   ('resnet_course.fashion',     'fashion',   'train a ResNet on the full Fashion-MNIST on this machine: test accuracy'),
+    'demo':      ('resnet_course.degradation', 'demo',
+                  'classroom demo: plain vs residual nets, degradation on real data'),
+    'summary':   ('resnet_course.models',      'summary',
+                  'per-stage table of an architecture (shapes, parameters, mult-adds)'),
+    'gradients': ('resnet_course.gradients',   'gradients',
+                  'gradient norm per layer vs depth, plain vs residual'),
+    'train':     ('resnet_course.training',    'train',
+                  'train custom_resnet on Imagenette with fine_tune'),
+    'lesion':    ('resnet_course.whyskips',    'lesion',
+                  'delete blocks of trained nets at test time'),
+    'landscape': ('resnet_course.whyskips',    'landscape',
+                  'loss landscape slices of plain and residual nets'),
+    'fashion':   ('resnet_course.fashion',     'fashion',
+                  'train a ResNet on the full Fashion-MNIST on this machine: test accuracy'),
 }
 
 def usage() -> str:
     "The list of subcommands"
-    lines = ['usage: resnet-course <command> [options]   (resnet-course <command> --help for its options)', '', 'commands:']
+    lines = ['usage: resnet-course <command> [options]   '
+             '(resnet-course <command> --help for its options)', '', 'commands:']
     return '\n'.join(lines + [f'  {name:<10} {doc}' for name, (_, _, doc) in COMMANDS.items()])
 
 def parse_options(func, prog:str, args:list) -> dict:
-    "The keyword arguments that the command-line `args` give for `func`; a bad option is a `ValueError` (argparse's message)"
+    "The keyword arguments `args` give `func`; a bad option is a `ValueError` (argparse's message)"
     p = anno_parser(func, prog=prog)
     def error(msg): raise ValueError(msg)
-    p.error = error                         # argparse would print its usage and exit: we want one line
+    p.error = error   # argparse would print its usage and exit: we want one line
     opts = vars(p.parse_args(args))
     for k in ('pdb', 'xtra'): opts.pop(k, None)
     return opts
@@ -47,12 +55,14 @@ def main(argv:list=None):
     try:
         func = getattr(importlib.import_module(mod), name)
         from resnet_course.core import precision
-        precision()                                     # a bad RESNET_COURSE_PRECISION fails before anything runs
+        # a bad RESNET_COURSE_PRECISION fails before anything runs
+        precision()
         res = func(**parse_options(func, f'resnet-course {cmd}', rest))
     except (ValueError, FileNotFoundError) as e:        # bad input: one clear line, no traceback
         print(f'resnet-course {cmd}: error: ' + ' '.join(str(e).split()), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f'resnet-course {cmd}: interrupted; run the same command again to continue where it stopped', file=sys.stderr)
+        print(f'resnet-course {cmd}: interrupted; run the same command again to continue '
+              'where it stopped', file=sys.stderr)
         return 130
     return res if isinstance(res, int) else 0

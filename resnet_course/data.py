@@ -22,8 +22,8 @@ import torch.nn.functional as F
 from PIL import Image
 import resnet_course
 from .core import check_int
-from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, IndexSplitter, Normalize,
-                               DataLoaders)
+from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, IndexSplitter,
+                               Normalize, DataLoaders)
 from fastai.data.core import TfmdDL
 from fastai.data.transforms import Category, CategoryMap, GrandparentSplitter, image_extensions
 from fastai.data.external import untar_data, URLs, fastai_cfg
@@ -35,8 +35,10 @@ from fastai.vision.core import imagenet_stats
 from fastai.vision.utils import verify_image
 
 # %% ../nbs/03_data.ipynb #1fdcf959
-FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
-FMNIST_DIR = Path('/usr/share/datasets/fashion-mnist')   # where Debian's dataset-fashion-mnist puts the idx files
+FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt',
+                  'Sneaker', 'Bag', 'Ankle boot']
+# where Debian's dataset-fashion-mnist puts the idx files
+FMNIST_DIR = Path('/usr/share/datasets/fashion-mnist')
 EMBEDDED_FMNIST = Path(resnet_course.__file__).parent/'assets'/'fashion_mnist_subset.npz'
 FMNIST_FILES = dict(x_train='train-images-idx3-ubyte', y_train='train-labels-idx1-ubyte',
                     x_valid='t10k-images-idx3-ubyte', y_valid='t10k-labels-idx1-ubyte')
@@ -51,14 +53,14 @@ def read_idx(path) -> np.ndarray:
     return np.frombuffer(data, np.uint8, offset=4 + 4*ndim).reshape(shape)
 
 def load_fmnist_idx(folder=FMNIST_DIR) -> dict:
-    "The four Fashion-MNIST arrays (`x_train`, `y_train`, `x_valid`, `y_valid`) from a folder of idx files"
+    "Fashion-MNIST's `x_train`, `y_train`, `x_valid`, `y_valid` arrays from a folder of idx files"
     folder, arrays = Path(folder), {}
     for key, name in FMNIST_FILES.items():
         found = [folder/(name + ext) for ext in ('.gz', '') if (folder/(name + ext)).exists()]
         if not found:
             raise FileNotFoundError(
-                f"Fashion-MNIST file {name}[.gz] not found in {folder}. Get the four idx files with "
-                f"`apt-get install dataset-fashion-mnist` (they go to {FMNIST_DIR}) or from "
+                f"Fashion-MNIST file {name}[.gz] not found in {folder}. Get the four idx files "
+                f"with `apt-get install dataset-fashion-mnist` (they go to {FMNIST_DIR}) or from "
                 "https://github.com/zalandoresearch/fashion-mnist, or use source='embedded'.")
         arrays[key] = read_idx(found[0])
     return arrays
@@ -72,24 +74,27 @@ def balanced_subset(y:np.ndarray, n:int, seed:int=42) -> np.ndarray:
     return np.sort(rng.permutation(idx)[:n])
 
 def make_fmnist_subset(src=FMNIST_DIR, dest=None, n_train:int=8000, n_valid:int=2000, seed:int=42):
-    "Write a class-balanced subset of the Fashion-MNIST idx files in `src` to the npz file `dest` (default: the embedded one)"
+    "Write a class-balanced subset of the idx files in `src` to npz file `dest` (default: embedded)"
     dest = Path(dest or EMBEDDED_FMNIST)
     a = load_fmnist_idx(src)
-    tr, va = balanced_subset(a['y_train'], n_train, seed), balanced_subset(a['y_valid'], n_valid, seed)
+    tr, va = (balanced_subset(a['y_train'], n_train, seed),
+              balanced_subset(a['y_valid'], n_valid, seed))
     np.savez_compressed(dest, x_train=a['x_train'][tr], y_train=a['y_train'][tr],
                         x_valid=a['x_valid'][va], y_valid=a['y_valid'][va])
     return Path(dest)
 
 # %% ../nbs/03_data.ipynb #a6ffa6a9
 def load_fmnist(source='embedded') -> dict:
-    "Fashion-MNIST arrays from 'embedded' (the packaged subset), 'download' (torchvision), or a folder of idx files"
+    "Fashion-MNIST arrays: 'embedded' (packaged subset), 'download' (torchvision) or an idx folder"
     if source == 'embedded': return dict(np.load(EMBEDDED_FMNIST))
     if source == 'download':
         from torchvision.datasets import FashionMNIST
         from fastai.data.external import fastai_cfg
         root = fastai_cfg().path('data')
-        tr, va = FashionMNIST(root, train=True, download=True), FashionMNIST(root, train=False, download=True)
-        return dict(x_train=tr.data.numpy(), y_train=tr.targets.numpy(), x_valid=va.data.numpy(), y_valid=va.targets.numpy())
+        tr, va = (FashionMNIST(root, train=True, download=True),
+                  FashionMNIST(root, train=False, download=True))
+        return dict(x_train=tr.data.numpy(), y_train=tr.targets.numpy(), x_valid=va.data.numpy(),
+                    y_valid=va.targets.numpy())
     return load_fmnist_idx(source)
 
 # %% ../nbs/03_data.ipynb #ebef3b37
@@ -105,9 +110,9 @@ class ArrayLabel:
     def __init__(self, labels, classes): self.labels, self.classes = labels, classes
     def __call__(self, i): return self.classes[self.labels[i]]
 
-def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None, seed:int=42, per_item:bool=True,
-               augment:bool=False, size:int=None, **kwargs) -> DataLoaders:
-    "Fashion-MNIST DataLoaders: fastai's per-item DataBlock pipeline, or (`per_item=False`) whole batches from memory"
+def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None, seed:int=42,
+               per_item:bool=True, augment:bool=False, size:int=None, **kwargs) -> DataLoaders:
+    "Fashion-MNIST DataLoaders: per-item fastai DataBlock or (`per_item=False`) batches from memory"
     a = load_fmnist(source)
     for name, n, key in [('n_train', n_train, 'y_train'), ('n_valid', n_valid, 'y_valid')]:
         if n is not None: check_int(name, n, 1, len(a[key]))
@@ -116,10 +121,14 @@ def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None
     if not per_item:
         check_int('bs', bs, 1, len(tr))
         return array_dls(ArrayDataset(a['x_train'][tr], a['y_train'][tr], FMNIST_CLASSES),
-                         ArrayDataset(a['x_valid'][va], a['y_valid'][va], FMNIST_CLASSES), bs, augment, size, seed=seed, **kwargs)
-    if augment or size: raise ValueError("augment and size are for per_item=False (batches from memory)")
-    x, y = np.concatenate([a['x_train'][tr], a['x_valid'][va]]), np.concatenate([a['y_train'][tr], a['y_valid'][va]])
-    dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW), CategoryBlock(vocab=FMNIST_CLASSES, sort=False)),
+                         ArrayDataset(a['x_valid'][va], a['y_valid'][va], FMNIST_CLASSES),
+                         bs, augment, size, seed=seed, **kwargs)
+    if augment or size:
+        raise ValueError("augment and size are for per_item=False (batches from memory)")
+    x, y = (np.concatenate([a['x_train'][tr], a['x_valid'][va]]),
+            np.concatenate([a['y_train'][tr], a['y_valid'][va]]))
+    dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW),
+                               CategoryBlock(vocab=FMNIST_CLASSES, sort=False)),
                        get_x=ArrayImage(x), get_y=ArrayLabel(y, FMNIST_CLASSES),
                        splitter=IndexSplitter(range(len(tr), len(x))),
                        batch_tfms=Normalize.from_stats(*FMNIST_STATS))
@@ -128,9 +137,11 @@ def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None
 # %% ../nbs/03_data.ipynb #b903aca5
 IMAGENETTE_CLASSES = {
     'n01440764': 'tench', 'n02102040': 'English springer', 'n02979186': 'cassette player',
-    'n03000684': 'chain saw', 'n03028079': 'church', 'n03394916': 'French horn', 'n03417042': 'garbage truck',
-    'n03425413': 'gas pump', 'n03445777': 'golf ball', 'n03888257': 'parachute'}
-IMAGENETTE_ENV = 'RESNET_COURSE_IMAGENETTE'   # environment variable: path of an extracted Imagenette folder
+    'n03000684': 'chain saw', 'n03028079': 'church', 'n03394916': 'French horn',
+    'n03417042': 'garbage truck', 'n03425413': 'gas pump', 'n03445777': 'golf ball',
+    'n03888257': 'parachute'}
+# environment variable: path of an extracted Imagenette folder
+IMAGENETTE_ENV = 'RESNET_COURSE_IMAGENETTE'
 
 def wnid_label(fn):
     "Class name of an Imagenette image, from its folder (a WordNet id)"
@@ -143,14 +154,15 @@ IMAGENETTE_LAYOUT = ("train/<wnid>/*.JPEG and val/<wnid>/*.JPEG, one folder per 
 def _no_imagenette(url, err) -> str:
     name = url.rsplit('/', 1)[-1]
     folder = name.removesuffix('.tgz')
-    return (f"Imagenette is not on this machine and downloading {url} failed ({type(err).__name__}: {err}). "
-            f"On a machine with internet, download {url} and extract it (`tar xzf {name}`) to get the folder "
-            f"{folder}/ with train/ and val/ inside. Then put that folder in fastai's data directory "
-            f"({fastai_cfg().path('data')}/{folder}), or pass its path (imagenette_dls(path=...)), "
-            f"or set {IMAGENETTE_ENV}=/path/to/{folder}.")
+    return (f"Imagenette is not on this machine and downloading {url} failed "
+            f"({type(err).__name__}: {err}). On a machine with internet, download {url} and "
+            f"extract it (`tar xzf {name}`) to get the folder {folder}/ with train/ and val/ "
+            f"inside. Then put that folder in fastai's data directory "
+            f"({fastai_cfg().path('data')}/{folder}), or pass its path "
+            f"(imagenette_dls(path=...)), or set {IMAGENETTE_ENV}=/path/to/{folder}.")
 
 def imagenette_path(path=None, url=URLs.IMAGENETTE_160) -> Path:
-    "Imagenette folder: `path`, else `$RESNET_COURSE_IMAGENETTE`, else downloaded and extracted by `untar_data(url)`"
+    "Imagenette folder: `path`, else `$RESNET_COURSE_IMAGENETTE`, else fetched by `untar_data(url)`"
     where = 'given folder'
     if path is None and os.environ.get(IMAGENETTE_ENV):
         path, where = os.environ[IMAGENETTE_ENV], f'folder in ${IMAGENETTE_ENV}'
@@ -158,22 +170,27 @@ def imagenette_path(path=None, url=URLs.IMAGENETTE_160) -> Path:
         try: path = untar_data(url)
         except Exception as e: raise FileNotFoundError(_no_imagenette(url, e)) from None
     path = Path(path).expanduser()
-    if not path.is_dir(): raise FileNotFoundError(f"Imagenette {where} {path} does not exist; it should hold {IMAGENETTE_LAYOUT}")
+    if not path.is_dir():
+        raise FileNotFoundError(f"Imagenette {where} {path} does not exist; "
+                                f"it should hold {IMAGENETTE_LAYOUT}")
     missing = [s + '/' for s in ('train', 'val') if not (path/s).is_dir()]
     if missing:
-        raise ValueError(f"{path} ({where}) is not an Imagenette folder: no {' or '.join(missing)} in it. "
-                         f"Expected layout: {IMAGENETTE_LAYOUT}")
+        raise ValueError(f"{path} ({where}) is not an Imagenette folder: "
+                         f"no {' or '.join(missing)} in it. Expected layout: {IMAGENETTE_LAYOUT}")
     return path
 
 # %% ../nbs/03_data.ipynb #2b5b0ebd
 def make_mini_imagenette(dest, n_train:int=4, n_valid:int=2, size:int=64, seed:int=42) -> Path:
-    "Write a miniature Imagenette in the empty or new folder `dest`: `n_train`/`n_valid` Fashion-MNIST pictures per class as `size`-px RGB JPEGs"
+    "Mini Imagenette in new/empty `dest`: `n_train`/`n_valid` Fashion-MNIST `size`-px JPEGs/class"
     dest, a = Path(dest), load_fmnist()
-    if dest.exists() and any(dest.iterdir()): raise ValueError(f"{dest} is not empty; give a new or empty folder")
-    for split, x, y, n in [('train', a['x_train'], a['y_train'], n_train), ('val', a['x_valid'], a['y_valid'], n_valid)]:
+    if dest.exists() and any(dest.iterdir()):
+        raise ValueError(f"{dest} is not empty; give a new or empty folder")
+    for split, x, y, n in [('train', a['x_train'], a['y_train'], n_train),
+                           ('val', a['x_valid'], a['y_valid'], n_valid)]:
         available = np.bincount(y).min()
         if not isinstance(n, int) or not 1 <= n <= available:
-            raise ValueError(f"images per class for {split}/ must be an integer from 1 to {available}, got {n!r}")
+            raise ValueError(f"images per class for {split}/ must be an integer "
+                             f"from 1 to {available}, got {n!r}")
         for c, wnid in enumerate(IMAGENETTE_CLASSES):
             (dest/split/wnid).mkdir(parents=True)
             for i in np.random.default_rng(seed).permutation(np.flatnonzero(y == c))[:n]:
@@ -191,7 +208,7 @@ def _readable(fn:Path) -> bool:
     return _decodes(fn, st.st_size, st.st_mtime_ns)
 
 def image_files(path, splits=('train', 'val'), classes=IMAGENETTE_CLASSES) -> list:
-    "Images in `path/<split>/<class>/` that decode; hidden files, non-images, unreadable images and empty classes are skipped with one warning"
+    "Readable images in `path/<split>/<class>/`; one warning lists skipped files and empty classes"
     path, files, skipped = Path(path), [], []
     for split in splits:
         found = {c: 0 for c in classes}
@@ -199,31 +216,41 @@ def image_files(path, splits=('train', 'val'), classes=IMAGENETTE_CLASSES) -> li
             if d.name.startswith('.'): skipped.append((d, 'hidden file')); continue
             if not d.is_dir(): skipped.append((d, 'not in a class folder')); continue
             if d.name not in classes:
-                raise ValueError(f"unexpected folder {d}: class folders must be WordNet ids. Expected layout: {IMAGENETTE_LAYOUT}")
+                raise ValueError(f"unexpected folder {d}: class folders must be WordNet ids. "
+                                 f"Expected layout: {IMAGENETTE_LAYOUT}")
             for f in sorted(d.iterdir()):
                 if f.name.startswith('.'): skipped.append((f, 'hidden file'))
-                elif f.suffix.lower() not in image_extensions or not f.is_file(): skipped.append((f, 'not an image file'))
+                elif f.suffix.lower() not in image_extensions or not f.is_file():
+                    skipped.append((f, 'not an image file'))
                 elif not _readable(f): skipped.append((f, 'unreadable image'))
                 else: files.append(f); found[d.name] += 1
         skipped += [(path/split/c, 'class without images') for c, n in found.items() if n == 0]
-        if sum(found.values()) == 0: raise ValueError(f"no readable images in {path/split}. Expected layout: {IMAGENETTE_LAYOUT}")
+        if sum(found.values()) == 0:
+            raise ValueError(f"no readable images in {path/split}. "
+                             f"Expected layout: {IMAGENETTE_LAYOUT}")
     if skipped:
         lines = [f"  {f.relative_to(path)}: {why}" for f, why in skipped]
         more = [f"  ... and {len(lines) - 20} more"] if len(lines) > 20 else []
-        warnings.warn(f"skipped {len(skipped)} entries in {path}:\n" + '\n'.join(lines[:20] + more), stacklevel=2)
+        warnings.warn(f"skipped {len(skipped)} entries in {path}:\n" + '\n'.join(lines[:20] + more),
+                      stacklevel=2)
     return files
 
 # %% ../nbs/03_data.ipynb #77b2c52e
 def imagenette_dls(size:int=128, bs:int=64, path=None, url=URLs.IMAGENETTE_160, presize:int=None,
                    min_scale:float=0.35, **kwargs) -> DataLoaders:
-    "Imagenette DataLoaders of `size`-px images: `Resize(presize)` per image, then `aug_transforms` and `Normalize` per batch"
+    "Imagenette DataLoaders: `Resize(presize)` per image; `aug_transforms`, `Normalize` per batch"
     presize = presize or round(size * 1.25)
-    if presize < size: raise ValueError(f"presize ({presize}) must be at least size ({size}): presizing crops from a larger image")
+    if presize < size:
+        raise ValueError(f"presize ({presize}) must be at least size ({size}): "
+                         "presizing crops from a larger image")
     path = imagenette_path(path, url)
-    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(IMAGENETTE_CLASSES.values()), sort=False)),
-                       get_y=wnid_label, splitter=GrandparentSplitter(train_name='train', valid_name='val'),
+    dblock = DataBlock(blocks=(ImageBlock,
+                               CategoryBlock(vocab=list(IMAGENETTE_CLASSES.values()), sort=False)),
+                       get_y=wnid_label,
+                       splitter=GrandparentSplitter(train_name='train', valid_name='val'),
                        item_tfms=Resize(presize),
-                       batch_tfms=[*aug_transforms(size=size, min_scale=min_scale), Normalize.from_stats(*imagenet_stats)])
+                       batch_tfms=[*aug_transforms(size=size, min_scale=min_scale),
+                                   Normalize.from_stats(*imagenet_stats)])
     return dblock.dataloaders(image_files(path), bs=bs, **kwargs)
 
 def images_per_class(dls) -> pd.DataFrame:
@@ -234,22 +261,25 @@ def images_per_class(dls) -> pd.DataFrame:
 
 # %% ../nbs/03_data.ipynb #e4ccc15e
 class ArrayDataset:
-    "Images (uint8, N×H×W) and labels in memory; `decode` gives an image and its class name for fastai's `show`"
-    loss_func = CrossEntropyLossFlat()                  # what fastai's Learner uses when none is given
+    "Images (uint8, N×H×W) and labels in memory; `decode`: image and class name for fastai's `show`"
+    loss_func = CrossEntropyLossFlat()              # what fastai's Learner uses when none is given
     def __init__(self, x, y, vocab, split_idx:int=None):
-        self.x, self.y, self.vocab = torch.as_tensor(x), torch.as_tensor(y, dtype=torch.long), CategoryMap(list(vocab), sort=False)
-        self.split_idx = split_idx                      # 0: training set (augmented), 1: validation set
+        self.x, self.y, self.vocab = (torch.as_tensor(x), torch.as_tensor(y, dtype=torch.long),
+                                      CategoryMap(list(vocab), sort=False))
+        self.split_idx = split_idx                  # 0: training set (augmented), 1: validation set
     def __len__(self): return len(self.y)
     def __getitem__(self, i): return self.x[i], self.y[i]
     @property
     def c(self): return len(self.vocab)
-    def subset(self, idx, split_idx:int=None): return ArrayDataset(self.x[idx], self.y[idx], self.vocab, split_idx)
+    def subset(self, idx, split_idx:int=None):
+        return ArrayDataset(self.x[idx], self.y[idx], self.vocab, split_idx)
     def decode(self, o, full=True): return o[0], Category(self.vocab[int(o[1])])
+    # what fastai's `Interpretation` indexes
     @property
-    def items(self): return [(x, y) for x, y in zip(self.x, self.y)]   # what fastai's `Interpretation` indexes
+    def items(self): return [(x, y) for x, y in zip(self.x, self.y)]
 
 class ArrayDataLoaders(DataLoaders):
-    "fastai `DataLoaders` of `ArrayDL`s; `test_dl` takes (image, label) pairs, as `ClassificationInterpretation` passes them"
+    "`DataLoaders` of `ArrayDL`s; `test_dl` takes (image, label) pairs (from `Interpretation`)"
     def test_dl(self, items, with_labels:bool=True, **kwargs):
         x, y = (torch.stack(list(t)) for t in zip(*items))
         return self.valid.new(dataset=ArrayDataset(x, y, self.valid_ds.vocab, 1), **kwargs)
@@ -259,10 +289,11 @@ class ArrayDL(TfmdDL):
     def create_item(self, i): return i or 0
     def do_batch(self, idxs):
         idx = torch.as_tensor(idxs)
-        return TensorImageBW(self.dataset.x[idx].unsqueeze(1).float() / 255), TensorCategory(self.dataset.y[idx])
+        return (TensorImageBW(self.dataset.x[idx].unsqueeze(1).float() / 255),
+                TensorCategory(self.dataset.y[idx]))
 
 class PadCrop(RandTransform):
-    "Batch augmentation (training only): shift each image by up to `pad` px, zero-padded: pad, then crop at random"
+    "Batch augmentation (training only): shift each image up to `pad` px: zero-pad, crop at random"
     split_idx, order = 0, 20
     def __init__(self, pad:int=2): super().__init__(p=1.); self.pad = pad
     def encodes(self, x:TensorImage):
@@ -271,10 +302,11 @@ class PadCrop(RandTransform):
         oy, ox = torch.randint(0, 2 * self.pad + 1, (2, n), device=x.device)
         rows = (oy[:, None] + torch.arange(h, device=x.device))[:, None, :, None]
         cols = (ox[:, None] + torch.arange(w, device=x.device))[:, None, None, :]
-        return xp[torch.arange(n, device=x.device)[:, None, None, None], torch.arange(c, device=x.device)[:, None, None], rows, cols]
+        return xp[torch.arange(n, device=x.device)[:, None, None, None],
+                  torch.arange(c, device=x.device)[:, None, None], rows, cols]
 
 class MirrorLR(RandTransform):
-    "Batch augmentation (training only): mirror each image left-right with probability `p`, by indexing (exact)"
+    "Batch augmentation (training only): mirror each image left-right with probability `p` (exact)"
     split_idx, order = 0, 21
     def __init__(self, p:float=0.5): super().__init__(p=1.); self.p_mirror = p
     def encodes(self, x:TensorImage):
@@ -287,16 +319,20 @@ class PadTo(Transform):
     def __init__(self, size:int): self.size = size
     def encodes(self, x:TensorImage):
         dh, dw = self.size - x.shape[-2], self.size - x.shape[-1]
-        if dh < 0 or dw < 0: raise ValueError(f"PadTo({self.size}): the images are larger ({x.shape[-2]}×{x.shape[-1]} px)")
+        if dh < 0 or dw < 0:
+            raise ValueError(f"PadTo({self.size}): the images are larger "
+                             f"({x.shape[-2]}×{x.shape[-1]} px)")
         return F.pad(x, [dw // 2, dw - dw // 2, dh // 2, dh - dh // 2])
 
 def array_dls(train:ArrayDataset, valid:ArrayDataset, bs:int=128, augment:bool=False, size:int=None,
               stats=None, seed:int=42, device=None) -> DataLoaders:
-    "fastai DataLoaders of two `ArrayDataset`s: `PadTo(size)`, (with `augment`) `PadCrop` and `Flip`, then `Normalize`"
+    "DataLoaders of two `ArrayDataset`s: `PadTo(size)`, `PadCrop`+`Flip` if `augment`, `Normalize`"
     tfms = ([PadTo(size)] if size else []) + ([PadCrop(2), MirrorLR(0.5)] if augment else [])
     tfms.append(Normalize.from_stats(*(stats or FMNIST_STATS)))
     train.split_idx, valid.split_idx = 0, 1
-    kw = dict(after_batch=tfms, device=device, num_workers=0)     # one indexing per batch: nothing for workers to do
-    dls = ArrayDataLoaders(ArrayDL(train, bs=bs, shuffle=True, drop_last=True, **kw), ArrayDL(valid, bs=2 * bs, **kw))
+    # one indexing per batch: nothing for workers to do
+    kw = dict(after_batch=tfms, device=device, num_workers=0)
+    dls = ArrayDataLoaders(ArrayDL(train, bs=bs, shuffle=True, drop_last=True, **kw),
+                           ArrayDL(valid, bs=2 * bs, **kw))
     dls.train.rng = random.Random(seed)
     return dls

@@ -24,20 +24,23 @@ from fastai.callback.core import Callback
 from fastai.callback.schedule import fit_one_cycle   # noqa: F401 (patches Learner.fit_one_cycle)
 from fastai.metrics import error_rate
 from fastai.torch_core import set_seed
-from .core import (COLORS, autocast_for, check_float, check_int, device_info, for_device, precision,
-                                provenance, read_json, run_banner, save_figure, write_atomic, write_json)
+from .core import (COLORS, autocast_for, check_float, check_int, device_info,
+                                for_device, precision, provenance, read_json, run_banner,
+                                save_figure, write_atomic, write_json)
 from .models import model_from_name, n_params, net_name, parse_name
 from .data import ArrayDataset, fmnist_dls
 
 # %% ../nbs/05_degradation.ipynb #42d3c97f
-DEMO_RECIPE = dict(data='embedded', n_train=2000, n_valid=500, n_eval=500, width=8, epochs=4, bs=128, lr=1e-2, seed=0)
+DEMO_RECIPE = dict(data='embedded', n_train=2000, n_valid=500, n_eval=500, width=8, epochs=4,
+                   bs=128, lr=1e-2, seed=0)
 
 def check_recipe(recipe:dict, base:dict=None) -> dict:
-    "`recipe` if it has exactly the keys of `base` (default `DEMO_RECIPE`) and sensible values, else a `ValueError`"
+    "`recipe` if it has `base`'s keys (default `DEMO_RECIPE`) and sane values, else a `ValueError`"
     base = DEMO_RECIPE if base is None else base
     unknown, missing = sorted(set(recipe) - set(base)), sorted(set(base) - set(recipe))
     if unknown or missing:
-        raise ValueError(f"bad recipe: unknown keys {unknown}, missing keys {missing}; valid keys: {', '.join(base)}")
+        raise ValueError(f"bad recipe: unknown keys {unknown}, missing keys {missing}; "
+                         f"valid keys: {', '.join(base)}")
     for k in ('width', 'epochs', 'bs'): check_int(k, recipe[k], 1)
     for k in ('n_train', 'n_valid', 'n_eval'):
         if recipe[k] is not None: check_int(k, recipe[k], 1)
@@ -46,21 +49,22 @@ def check_recipe(recipe:dict, base:dict=None) -> dict:
     return recipe
 
 def recipe_dls(recipe:dict, base:dict=None) -> DataLoaders:
-    "The Fashion-MNIST `DataLoaders` a recipe trains on: seeded class-balanced subsets, whole batches from memory"
+    "A recipe's Fashion-MNIST `DataLoaders`: seeded balanced subsets, whole batches from memory"
     check_recipe(recipe, base)
     extra = {k: recipe[k] for k in ('augment', 'size') if k in recipe}
-    return fmnist_dls(recipe['data'], bs=recipe['bs'], n_train=recipe['n_train'], n_valid=recipe['n_valid'],
-                      seed=recipe['seed'], per_item=False, **extra)
+    return fmnist_dls(recipe['data'], bs=recipe['bs'], n_train=recipe['n_train'],
+                      n_valid=recipe['n_valid'], seed=recipe['seed'], per_item=False, **extra)
 
 # %% ../nbs/05_degradation.ipynb #1bee39a6
 def evaluate(model, dl, loss_func, prec:str='fp32') -> tuple:
-    "Mean loss and error rate of `model` over `dl` (batches of (x, y)), in eval mode, without gradients, in precision `prec`"
+    "Mean loss and error rate of `model` on `dl`: eval mode, no gradients, precision `prec`"
     was_training = model.training
     model.eval()
     loss, wrong, n = 0., 0., 0
     with torch.no_grad():
         for xb, yb in dl:
-            xb, yb = xb.as_subclass(torch.Tensor), yb.as_subclass(torch.Tensor)   # plain tensors for any loss function
+            # plain tensors for any loss function
+            xb, yb = xb.as_subclass(torch.Tensor), yb.as_subclass(torch.Tensor)
             with autocast_for(prec): out = model(xb)
             out = out.float()
             loss += loss_func(out, yb).item() * len(yb)
@@ -70,32 +74,38 @@ def evaluate(model, dl, loss_func, prec:str='fp32') -> tuple:
     return loss / n, wrong / n
 
 def train_eval_dl(dls:DataLoaders, n_eval:int=None, seed:int=0):
-    "A fixed random subset of `n_eval` training items (all if None) with the validation transforms (no augmentation)"
+    "Fixed random `n_eval` training items (None: all), validation transforms (no augmentation)"
     n_items = len(dls.train_ds)
     n = n_items if n_eval is None else min(n_eval, n_items)
     idx = np.sort(np.random.default_rng(seed).permutation(n_items)[:n])
-    if isinstance(dls.train_ds, ArrayDataset): return dls.valid.new(dataset=dls.train_ds.subset(torch.as_tensor(idx), 1))
+    if isinstance(dls.train_ds, ArrayDataset):
+        return dls.valid.new(dataset=dls.train_ds.subset(torch.as_tensor(idx), 1))
     return dls.test_dl([dls.train_ds.items[i] for i in idx], with_labels=True)
 
 class ErrorHistory(Callback):
-    "Per epoch of every fit it takes part in: training loss, loss and error on `dl` (fixed training images) in eval mode, valid loss and error, seconds"
-    order = Recorder.order + 1                     # after the Recorder has the epoch's validation results
+    "Per epoch of its fits: train loss, eval loss and error on `dl`, valid loss and error, seconds"
+    order = Recorder.order + 1        # after the Recorder has the epoch's validation results
     def __init__(self, dl, prec:str='fp32', path=None, keep:int=None):
-        "With `path`, the rows are saved there after every epoch, and the first `keep` saved ones are continued"
+        "With `path`: rows saved there after each epoch, the first `keep` saved ones continued"
         self.dl, self.prec, self.path = dl, prec, path
         self.rows = read_json(path)[:keep] if path is not None and Path(path).exists() else []
-    def before_epoch(self): self.start, self.loss_sum, self.n, self.skipped = time.perf_counter(), 0., 0, False
-    def after_cancel_epoch(self): self.skipped = True          # fastai skips the epochs before a resumed one
+    def before_epoch(self):
+        self.start, self.loss_sum, self.n, self.skipped = time.perf_counter(), 0., 0, False
+    # fastai skips the epochs before a resumed one
+    def after_cancel_epoch(self): self.skipped = True
 
     def after_batch(self):
-        if self.training: self.loss_sum, self.n = self.loss_sum + self.loss.item() * len(self.y), self.n + len(self.y)
+        if self.training:
+            self.loss_sum, self.n = (self.loss_sum + self.loss.item() * len(self.y),
+                                     self.n + len(self.y))
 
     def after_epoch(self):
         if self.skipped: return
         eval_loss, eval_error = evaluate(self.model, self.dl, self.loss_func, self.prec)
         valid = dict(zip(self.recorder.metric_names[1:], self.recorder.values[-1]))
-        self.rows.append(dict(epoch=len(self.rows) + 1, train_loss=self.loss_sum / self.n, train_eval_loss=eval_loss,
-                              train_error=eval_error, valid_loss=valid['valid_loss'], valid_error=valid['error_rate'],
+        self.rows.append(dict(epoch=len(self.rows) + 1, train_loss=self.loss_sum / self.n,
+                              train_eval_loss=eval_loss, train_error=eval_error,
+                              valid_loss=valid['valid_loss'], valid_error=valid['error_rate'],
                               seconds=time.perf_counter() - self.start))
         if self.path is not None: write_json(self.path, self.rows)
 
@@ -103,10 +113,12 @@ class ErrorHistory(Callback):
     def history(self) -> pd.DataFrame: return pd.DataFrame(self.rows)
 
 # %% ../nbs/05_degradation.ipynb #04490163
-def fit_recipe(model, dls:DataLoaders, recipe:dict, cbs=None, progress:bool=True, work=None) -> tuple:
-    "Train `model` on `dls` with `recipe` (`fit_one_cycle`); returns the `Learner` and the per-epoch history (a DataFrame)"
+def fit_recipe(model, dls:DataLoaders, recipe:dict, cbs=None, progress:bool=True,
+               work=None) -> tuple:
+    "Train `model` on `dls` with `recipe` (`fit_one_cycle`): the `Learner`, the per-epoch history"
     set_seed(recipe['seed'], reproducible=True)
-    dls.train.rng = random.Random(recipe['seed'])      # the same batches in the same order for every model
+    # the same batches in the same order for every model
+    dls.train.rng = random.Random(recipe['seed'])
     prec = precision()
     hist = ErrorHistory(train_eval_dl(dls, recipe['n_eval'], recipe['seed']), prec)
     learn = for_device(Learner(dls, model, metrics=error_rate, cbs=[hist, *(cbs or [])]), prec)
@@ -119,10 +131,11 @@ def fit_recipe(model, dls:DataLoaders, recipe:dict, cbs=None, progress:bool=True
 SUMMARY = ['name', 'kind', 'depth', 'params', 'seconds', 'train_error', 'valid_error']
 
 def read_record(out, name:str) -> dict:
-    "The saved record (`<out>/<name>.json`) of a model trained by `run_models`; a damaged one is an error naming it"
+    "The record `<out>/<name>.json` of a model `run_models` trained; an error naming it if damaged"
     path = Path(out)/f'{name}.json'
     if not path.exists():
-        raise FileNotFoundError(f"no trained model {name} in {out}: run `run_models([{name!r}], {str(out)!r})` "
+        raise FileNotFoundError(f"no trained model {name} in {out}: "
+                                f"run `run_models([{name!r}], {str(out)!r})` "
                                 f"or `resnet-course demo --out {out}` first")
     rec = read_json(path)
     if not isinstance(rec, dict) or not set(SUMMARY) <= set(rec):
@@ -130,20 +143,22 @@ def read_record(out, name:str) -> dict:
     return rec
 
 def _finished(out:Path, name:str, recipe:dict, prec:str, weights:bool=True):
-    "The saved record of `name` if it was trained with `recipe` in `prec` (and its weights are there), else None"
+    "The record of `name` if trained with `recipe` in `prec` (and its weights exist), else None"
     if not (out/f'{name}.json').exists(): return None
     try: rec = read_record(out, name)
     except ValueError as e:
         warnings.warn(f"{e.args[0].split(';')[0]}: training {name} again")
         return None
-    same = rec.get('recipe') == json.loads(json.dumps(recipe)) and rec.get('precision') == prec   # as JSON holds it
+    same = (rec.get('recipe') == json.loads(json.dumps(recipe))         # as JSON holds it
+            and rec.get('precision') == prec)
     return rec if same and (not weights or (out/f'{name}.pth').exists()) else None
 
-def _train(name:str, dls:DataLoaders, recipe:dict, fit, cbs, progress:bool, command:str, work:Path) -> tuple:
-    "Train `name` with `recipe` using `fit` (which may keep checkpoints in `work`): its record and its weights"
+def _train(name:str, dls:DataLoaders, recipe:dict, fit, cbs, progress:bool, command:str,
+           work:Path) -> tuple:
+    "Train `name` with `recipe` by `fit` (may keep checkpoints in `work`): its record and weights"
     kind, depth = parse_name(name)
     in_channels, n_classes = dls.valid.one_batch()[0].shape[1], dls.c
-    set_seed(recipe['seed'], reproducible=True)                   # the same initial weights in every run
+    set_seed(recipe['seed'], reproducible=True)       # the same initial weights in every run
     model = model_from_name(name, n_classes, in_channels, recipe['width'])
     learn, hist = fit(model, dls, recipe, cbs, progress, work=work)
     epochs = recipe['epochs'] + recipe.get('freeze_epochs', 0)
@@ -151,18 +166,22 @@ def _train(name:str, dls:DataLoaders, recipe:dict, fit, cbs, progress:bool, comm
         raise RuntimeError(f"training of {name} stopped after {len(hist)} of {epochs} epochs: "
                            "not saved (the models finished before it are)")
     last = hist.iloc[-1]
-    rec = dict(name=name, kind=kind, depth=depth, params=n_params(model), seconds=round(float(hist.seconds.sum()), 2),
-               train_error=float(last.train_error), valid_error=float(last.valid_error), in_channels=int(in_channels),
-               n_classes=n_classes, recipe=recipe, precision=precision(), history=hist.to_dict('records'),
-               losses=[round(float(l), 5) for l in learn.recorder.losses], provenance=provenance(command))
+    rec = dict(name=name, kind=kind, depth=depth, params=n_params(model),
+               seconds=round(float(hist.seconds.sum()), 2), train_error=float(last.train_error),
+               valid_error=float(last.valid_error), in_channels=int(in_channels),
+               n_classes=n_classes, recipe=recipe, precision=precision(),
+               history=hist.to_dict('records'),
+               losses=[round(float(l), 5) for l in learn.recorder.losses],
+               provenance=provenance(command))
     return rec, {k: v.detach().cpu().contiguous() for k, v in learn.model.state_dict().items()}
 
-def run_models(names, out, dls:DataLoaders=None, cbs=None, progress:bool=True, fit=fit_recipe, base:dict=None,
-               weights:bool=True, command:str=None, **recipe_overrides) -> pd.DataFrame:
-    "Train the nets `names` with `base` (default `DEMO_RECIPE`) updated by `recipe_overrides`, saving each in `out` (without its weights if not `weights`); reuses finished ones"
+def run_models(names, out, dls:DataLoaders=None, cbs=None, progress:bool=True, fit=fit_recipe,
+               base:dict=None, weights:bool=True, command:str=None,
+               **recipe_overrides) -> pd.DataFrame:
+    "Train `names` with `base` (or `DEMO_RECIPE`) + `recipe_overrides` into `out`; reuses finished"
     recipe = check_recipe({**(DEMO_RECIPE if base is None else base), **recipe_overrides}, base)
     names = list(names)
-    for name in names: parse_name(name)                           # bad names fail before any training
+    for name in names: parse_name(name)               # bad names fail before any training
     out, prec = Path(out), precision()
     out.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -174,17 +193,21 @@ def run_models(names, out, dls:DataLoaders=None, cbs=None, progress:bool=True, f
             rec, state = _train(name, dls, recipe, fit, cbs, progress, command, out/f'.{name}.work')
             if weights: write_atomic(out/f'{name}.pth', lambda p: torch.save(state, p))
             write_json(out/f'{name}.json', rec)
-            shutil.rmtree(out/f'.{name}.work', ignore_errors=True)      # a fit's checkpoints, now that the record is saved
-        what = 'reused, trained earlier with this recipe' if reused else f"trained in {rec['seconds']:.1f} s"
-        print(f"{name}: training error {rec['train_error']:.1%}, validation error {rec['valid_error']:.1%} ({what})")
+            # a fit's checkpoints, now that the record is saved
+            shutil.rmtree(out/f'.{name}.work', ignore_errors=True)
+        what = ('reused, trained earlier with this recipe' if reused
+                else f"trained in {rec['seconds']:.1f} s")
+        print(f"{name}: training error {rec['train_error']:.1%}, "
+              f"validation error {rec['valid_error']:.1%} ({what})")
         rows.append({**{k: rec[k] for k in SUMMARY}, 'reused': reused})
     return pd.DataFrame(rows)
 
 def load_trained(out, name:str) -> tuple:
-    "The net `name` trained by `run_models` in `out`, with its weights, in eval mode; and its record"
+    "The net `name` trained by `run_models` in `out`, with its weights, in eval mode; its record"
     rec = read_record(out, name)
     model = model_from_name(name, rec['n_classes'], rec['in_channels'], rec['recipe']['width'])
-    model.load_state_dict(torch.load(Path(out)/f'{name}.pth', weights_only=True, map_location='cpu'))
+    model.load_state_dict(torch.load(Path(out)/f'{name}.pth', weights_only=True,
+                                     map_location='cpu'))
     return model.eval(), rec
 
 # %% ../nbs/05_degradation.ipynb #5199fa08
@@ -192,67 +215,77 @@ def _by_kind(records:dict, kind:str) -> list:
     return sorted((r for r in records.values() if r['kind'] == kind), key=lambda r: r['depth'])
 
 def plot_curves(records:dict, axs=None):
-    "Error per epoch of the plain nets (left) and the residual nets (right): thin = training, bold = validation"
-    if axs is None: axs = plt.subplots(1, 2, figsize=(10, 3.8))[1]
+    "Error per epoch, plain nets (left), residual nets (right): thin = training, bold = validation"
+    if axs is None: axs = plt.subplots(1, 2, figsize=(9, 3.8))[1]
     depths = sorted({r['depth'] for r in records.values()})
     color = {d: plt.cm.viridis(0.85 * i / max(len(depths) - 1, 1)) for i, d in enumerate(depths)}
     for ax, kind in zip(axs, ('plain', 'residual')):
         for r in _by_kind(records, kind):
             h = pd.DataFrame(r['history'])
             ax.plot(h.epoch, 100 * h.train_error, '-o', lw=1, ms=3, color=color[r['depth']])
-            ax.plot(h.epoch, 100 * h.valid_error, '-o', lw=3, ms=5, color=color[r['depth']], label=r['name'])
-        ax.set(xlabel='epoch', ylabel='error (%)', ylim=(0, 100), title=f'{kind} nets (thin: training, bold: validation)')
+            ax.plot(h.epoch, 100 * h.valid_error, '-o', lw=3, ms=5, color=color[r['depth']],
+                    label=r['name'])
+        ax.set(xlabel='epoch', ylabel='error (%)', ylim=(0, 100), title=f'{kind} nets')
         ax.set_xticks(h.epoch)
         ax.legend()
     return axs
 
-def plot_vs_depth(records:dict, ax=None):
-    "Final training error against depth, plain and residual nets"
+def plot_vs_depth(records:dict, ax=None, key:str='train_error'):
+    "Final training (`key='valid_error'`: validation) error vs depth, plain and residual nets"
     ax = ax or plt.subplots(figsize=(4.5, 3.8))[1]
     for kind in ('plain', 'residual'):
-        color = COLORS[kind]
         rs = _by_kind(records, kind)
-        ax.plot([r['depth'] for r in rs], [100 * r['train_error'] for r in rs], '-o', color=color, label=f'{kind} nets')
-    ax.set(xlabel='depth (layers)', ylabel='final training error (%)', ylim=(0, 100), title='training error vs depth',
-           xticks=sorted({r['depth'] for r in records.values()}))
+        ax.plot([r['depth'] for r in rs], [100 * r[key] for r in rs], '-o', color=COLORS[kind],
+                label=f'{kind} nets')
+    what = key.split('_')[0].replace('valid', 'validation')
+    ax.set(xlabel='depth (layers)', ylabel=f'final {what} error (%)', ylim=(0, 100),
+           title=f'{what} error vs depth', xticks=sorted({r['depth'] for r in records.values()}))
     ax.legend()
     return ax
 
 def plot_degradation(records:dict, title:str=''):
-    "The two panels of `plot_curves` and `plot_vs_depth` side by side; returns the figure"
-    fig, axs = plt.subplots(1, 3, figsize=(15, 4), gridspec_kw=dict(width_ratios=[1, 1, 0.9]))
-    plot_curves(records, axs[:2])
-    plot_vs_depth(records, axs[2])
-    if title: fig.suptitle(title)
+    "Fig. 6 of the paper: `plot_curves` above, training and validation error vs depth below"
+    fig, axs = plt.subplots(2, 2, figsize=(9, 7.6))
+    plot_curves(records, axs[0])
+    plot_vs_depth(records, axs[1, 0])
+    plot_vs_depth(records, axs[1, 1], 'valid_error')
+    fig.suptitle((title + '\n' if title else '')
+                 + 'thin lines: training error, bold lines: validation error')
     fig.tight_layout()
     return fig
 
 # %% ../nbs/05_degradation.ipynb #103fb323
-DEMO_CLAIMS = dict(plain_gap=10., residual_share=1/3)   # points of training error (deep − shallow plain net); residual gap ≤ share × plain gap
-FULL_CLAIMS = dict(plain_gap=2., residual_share=1/3)    # longer training shrinks the gap (section 8); the paper's is about 4 points
+# points of training error (deep − shallow plain net); residual gap ≤ share × plain gap
+DEMO_CLAIMS = dict(plain_gap=10., residual_share=1/3)
+# longer training shrinks the gap (section 8); the paper's is about 4 points
+FULL_CLAIMS = dict(plain_gap=2., residual_share=1/3)
 
 def degradation_gaps(errors:dict, shallow:int=20, deep:int=56) -> dict:
-    "Plain and residual gaps in points of training error, deep − shallow, from {name: training error (fraction)}"
-    return {kind: round(100 * (errors[net_name(kind, deep)] - errors[net_name(kind, shallow)]), 2) + 0.
+    "Plain and residual gaps, deep − shallow, in points, from {name: training error (fraction)}"
+    return {kind: round(100 * (errors[net_name(kind, deep)]
+                               - errors[net_name(kind, shallow)]), 2) + 0.
             for kind in ('plain', 'residual')}
 
 def failed_claims(errors:dict, claims:dict=DEMO_CLAIMS, shallow:int=20, deep:int=56) -> list:
     "The claims that `errors` ({name: training error}) break, in words; empty when all of them hold"
     g, failed = degradation_gaps(errors, shallow, deep), []
     if g['plain'] < claims['plain_gap']:
-        failed.append(f"plain gap {g['plain']:+.1f} points, claimed at least {claims['plain_gap']:g}")
+        failed.append(f"plain gap {g['plain']:+.1f} points, "
+                      f"claimed at least {claims['plain_gap']:g}")
     if g['residual'] > claims['residual_share'] * g['plain']:
-        failed.append(f"residual gap {g['residual']:+.1f} points, claimed at most {claims['residual_share']:.2f} × the plain gap")
+        failed.append(f"residual gap {g['residual']:+.1f} points, "
+                      f"claimed at most {claims['residual_share']:.2f} × the plain gap")
     return failed
 
 # %% ../nbs/05_degradation.ipynb #c918fa59
 def markdown_table(df:pd.DataFrame) -> str:
     "A pandas table as a Markdown table"
     lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|' * len(df.columns)]
-    return '\n'.join(lines + ['| ' + ' | '.join(map(str, row)) + ' |' for row in df.itertuples(index=False)]) + '\n'
+    return '\n'.join(lines + ['| ' + ' | '.join(map(str, row)) + ' |'
+                              for row in df.itertuples(index=False)]) + '\n'
 
 def headline(summary:pd.DataFrame, seconds:float) -> str:
-    "Three lines: the plain nets' gap and the residual nets' gap in training error (deepest − shallowest), and the time"
+    "Three lines: the plain and residual gaps in training error (deepest − shallowest), the time"
     err, lines = summary.set_index('name').train_error, []
     for kind, label in [('plain', 'plain gap'), ('residual', 'residual gap')]:
         rows = summary[summary.kind == kind].sort_values('depth')
@@ -260,39 +293,48 @@ def headline(summary:pd.DataFrame, seconds:float) -> str:
         gap = round(100 * (err[deep] - err[shallow]), 1) + 0.                     # + 0.: no "-0.0"
         lines.append(f"{label + ':':<14}{deep} − {shallow} = {gap:+.1f} points of training error "
                      f"({err[deep]:.1%} vs {err[shallow]:.1%})")
-    lines.append(f"{'time:':<14}{seconds:.0f} s for {len(summary)} models ({(~summary.reused).sum()} trained, "
-                 f"{summary.reused.sum()} reused) on {device_info()}")
+    lines.append(f"{'time:':<14}{seconds:.0f} s for {len(summary)} models "
+                 f"({(~summary.reused).sum()} trained, {summary.reused.sum()} reused) "
+                 f"on {device_info()}")
     return '\n'.join(lines)
 
 # %% ../nbs/05_degradation.ipynb #81e12c18
 @call_parse
 def demo(
-    out:str='demo_output',                                          # output folder: models, figure, table (a rerun reuses finished models)
-    seed:int=DEMO_RECIPE['seed'],                                   # seed: image subsets, initial weights, batch order
-    depths:Annotated[int, dict(nargs='+')]=(20, 56),                # depths of the plain and residual nets (6n+2: 20, 32, 44, 56, ...)
-    width:int=DEMO_RECIPE['width'],                                 # channels of the first stage (then 2×, 4×)
-    n_train:int=DEMO_RECIPE['n_train'],                             # training images (class-balanced)
-    epochs:int=DEMO_RECIPE['epochs'],                               # epochs of fit_one_cycle
-    bs:int=DEMO_RECIPE['bs'],                                       # batch size
-    lr:float=DEMO_RECIPE['lr'],                                     # maximum learning rate of the one-cycle schedule
-    data:str=DEMO_RECIPE['data'],                                   # Fashion-MNIST: 'embedded' subset or a folder of idx files
+    # output folder: models, figure, table (a rerun reuses finished models)
+    out:str='demo_output',
+    seed:int=DEMO_RECIPE['seed'],        # seed: image subsets, initial weights, batch order
+    # depths of the plain and residual nets (6n+2: 20, 32, 44, 56, ...)
+    depths:Annotated[int, dict(nargs='+')]=(20, 56),
+    width:int=DEMO_RECIPE['width'],      # channels of the first stage (then 2×, 4×)
+    n_train:int=DEMO_RECIPE['n_train'],  # training images (class-balanced)
+    epochs:int=DEMO_RECIPE['epochs'],    # epochs of fit_one_cycle
+    bs:int=DEMO_RECIPE['bs'],            # batch size
+    lr:float=DEMO_RECIPE['lr'],          # maximum learning rate of the one-cycle schedule
+    data:str=DEMO_RECIPE['data'],        # Fashion-MNIST: 'embedded' subset or a folder of idx files
 ):
-    "Classroom demo: plain and residual nets of two (or more) depths, one recipe, on Fashion-MNIST; figure, table, three-line headline"
+    ("Classroom demo: plain and residual nets of two (or more) depths, one recipe, "
+     "on Fashion-MNIST; figure, table, three-line headline")
     start = time.perf_counter()
     depths = sorted(set(depths))
     if len(depths) < 2: raise ValueError(f"give at least two depths to compare, got {depths}")
     names = [net_name(kind, d) for kind in ('plain', 'residual') for d in depths]
-    recipe = check_recipe(dict(DEMO_RECIPE, seed=seed, width=width, n_train=n_train, epochs=epochs, bs=bs, lr=lr, data=data))
-    dls = recipe_dls(recipe)                                        # bad data or sizes fail here, before any training
-    run_banner(f'Fashion-MNIST ({data})', 28, epochs, train_images=n_train, models=', '.join(names), output=out)
+    recipe = check_recipe(dict(DEMO_RECIPE, seed=seed, width=width, n_train=n_train, epochs=epochs,
+                               bs=bs, lr=lr, data=data))
+    dls = recipe_dls(recipe)                 # bad data or sizes fail here, before any training
+    run_banner(f'Fashion-MNIST ({data})', 28, epochs, train_images=n_train, models=', '.join(names),
+               output=out)
     summary = run_models(names, out, dls=dls, **recipe)
     records = {name: read_record(out, name) for name in names}
-    fig = plot_degradation(records, f'Fashion-MNIST, {n_train} training images, width {width}, {epochs} epochs, seed {seed}')
+    fig = plot_degradation(records, f'Fashion-MNIST, {n_train} training images, width {width}, '
+                                    f'{epochs} epochs, seed {seed}')
     out = Path(out)
     save_figure(fig, out, 'degradation')
     write_json(out/'results.json', summary[SUMMARY].to_dict('records'))
-    table = summary[SUMMARY].assign(train_error=(100 * summary.train_error).round(1), valid_error=(100 * summary.valid_error).round(1))
-    md = markdown_table(table.rename(columns={'train_error': 'train error (%)', 'valid_error': 'valid error (%)'}))
+    table = summary[SUMMARY].assign(train_error=(100 * summary.train_error).round(1),
+                                    valid_error=(100 * summary.valid_error).round(1))
+    md = markdown_table(table.rename(columns={'train_error': 'train error (%)',
+                                              'valid_error': 'valid error (%)'}))
     write_atomic(out/'results.md', lambda p: p.write_text(md))
     print(f"wrote {out/'degradation.png'}, {out/'results.md'}, {out/'results.json'}")
     print(headline(summary, time.perf_counter() - start))

@@ -29,59 +29,64 @@ ACTIVATIONS = dict(relu=relu, sigmoid=nn.Sigmoid)
 INITS = ('pytorch', 'he')
 
 def pytorch_init(model:nn.Module) -> nn.Module:
-    "PyTorch's default initialisation (`reset_parameters`) for every conv and linear layer, undoing He init"
+    "PyTorch's default init (`reset_parameters`) for every conv and linear layer, undoing He init"
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)): m.reset_parameters()
     return model
 
 def reinit(model:nn.Module, init:str='he') -> nn.Module:
-    "`model` with the initialisation `init`: 'he' (as the model library builds it) or 'pytorch' (`pytorch_init`)"
-    if init not in INITS: raise ValueError(f"unknown initialisation {init!r}; valid: {', '.join(INITS)}")
+    "`model` with init `init`: 'he' (as the model library builds it) or 'pytorch' (`pytorch_init`)"
+    if init not in INITS:
+        raise ValueError(f"unknown initialisation {init!r}; valid: {', '.join(INITS)}")
     return pytorch_init(model) if init == 'pytorch' else model
 
 def sweep_net(depth:int, residual:bool=True, bn:bool=True, act:str='relu', width:int=16):
-    "The net of a sweep: `res-<depth>` or `plain-<depth>` for 1-channel images and 10 classes, `bn` and `act` everywhere"
-    if act not in ACTIVATIONS: raise ValueError(f"unknown activation {act!r}; valid: {', '.join(ACTIVATIONS)}")
-    return model_from_name(net_name('residual' if residual else 'plain', depth), 10, 1, width, bn=bn,
-                           act_cls=ACTIVATIONS[act])
+    "`res-<depth>` or `plain-<depth>` net, 1-channel images, 10 classes, `bn` and `act` everywhere"
+    if act not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {act!r}; valid: {', '.join(ACTIVATIONS)}")
+    return model_from_name(net_name('residual' if residual else 'plain', depth), 10, 1, width,
+                           bn=bn, act_cls=ACTIVATIONS[act])
 
 # %% ../nbs/04_gradients.ipynb #bb78f838
 def depth_layers(model:nn.Module) -> list:
-    "The layers that count in a net's depth, in forward order: every conv not on a shortcut, then the linear head"
+    "Layers of a net's depth, in forward order: every conv not on a shortcut, then the linear head"
     return [m for name, m in model.named_modules()
             if isinstance(m, (nn.Conv2d, nn.Linear)) and 'shortcut' not in name.split('.')]
 
 # %% ../nbs/04_gradients.ipynb #b8227d2f
 def weight_grad_norms(layers:list) -> list:
-    "The norm of each layer's weight gradient, computed in float64 (a float32 norm squares tiny entries to zero)"
+    "Norm of each layer's weight gradient, in float64 (a float32 norm squares tiny entries to zero)"
     return [m.weight.grad.double().norm().item() for m in layers]
 
 def fmnist_batch(bs:int=16, seed:int=0, dtype=torch.float64):
-    "A class-balanced batch of embedded Fashion-MNIST training images, normalised as in `fmnist_dls`"
+    "A class-balanced batch of embedded Fashion-MNIST training images, normalised like `fmnist_dls`"
     a = load_fmnist('embedded')
     idx = balanced_subset(a['y_train'], bs, seed)
     x = torch.tensor(a['x_train'][idx], dtype=dtype)[:, None] / 255
-    return (x - FMNIST_STATS[0][0]) / FMNIST_STATS[1][0], torch.tensor(a['y_train'][idx], dtype=torch.long)
+    return ((x - FMNIST_STATS[0][0]) / FMNIST_STATS[1][0],
+            torch.tensor(a['y_train'][idx], dtype=torch.long))
 
 def init_grad_norms(model:nn.Module, xb, yb) -> np.ndarray:
-    "Per-layer (`depth_layers`) weight-gradient norms of `model` on one batch, without training, in `xb`'s dtype"
+    "Weight-gradient norms of `model`'s `depth_layers` on one batch, no training, in `xb`'s dtype"
     model = model.to(xb.dtype).train()
     model.zero_grad()
     F.cross_entropy(model(xb), yb).backward()
     return np.array(weight_grad_norms(depth_layers(model)))
 
 # %% ../nbs/04_gradients.ipynb #fbf61027
-def depth_sweep(depths=(8, 20, 56, 110), act:str='relu', bn:bool=False, init:str='pytorch', seeds=(0, 1, 2),
-                bs:int=16, width:int=16) -> pd.DataFrame:
-    "Per-layer gradient norms at initialisation of plain and residual nets: one row per depth, net and seed"
+def depth_sweep(depths=(8, 20, 56, 110), act:str='relu', bn:bool=False, init:str='pytorch',
+                seeds=(0, 1, 2), bs:int=16, width:int=16) -> pd.DataFrame:
+    "Per-layer gradient norms at init of plain and residual nets: one row per depth, net and seed"
     rows = []
     for depth in depths:
         for seed in seeds:
             xb, yb = fmnist_batch(bs, seed)
             for net in ('plain', 'residual'):
                 torch.manual_seed(seed)
-                norms = init_grad_norms(reinit(sweep_net(depth, net == 'residual', bn, act, width), init), xb, yb)
-                rows.append(dict(depth=depth, net=net, seed=seed, first=norms[0], last=norms[-1], norms=norms.tolist()))
+                norms = init_grad_norms(
+                    reinit(sweep_net(depth, net == 'residual', bn, act, width), init), xb, yb)
+                rows.append(dict(depth=depth, net=net, seed=seed, first=norms[0], last=norms[-1],
+                                 norms=norms.tolist()))
     return pd.DataFrame(rows)
 
 def geo_mean(df:pd.DataFrame, col:str) -> pd.DataFrame:
@@ -105,19 +110,20 @@ def plot_depth_sweep(df:pd.DataFrame, ax=None, title:str=''):
             d = df[df.net == net]
             ax.scatter(d.depth, d[col], color=color, s=10, alpha=0.3)
     ax.set(yscale='log', xlabel='depth (layers)', ylabel='gradient norm ‖∇W‖', title=title)
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 # %% ../nbs/04_gradients.ipynb #10133622
 class GradStats(HookCallback):
-    "Per layer and training batch: weight-gradient norm, and mean, std and histogram of the layer's output"
+    "Per layer and training batch: weight-gradient norm, and mean, std and histogram of its output"
     def __init__(self, modules=None, bins:int=40, hist_range=(-3., 3.)):
         super().__init__(modules=modules, cpu=False)
         self.bins, self.hist_range = bins, hist_range
 
     def before_fit(self):
         "Hook `modules` (default: `depth_layers` of the model) and start empty records"
-        # set through __dict__: a plain assignment warns, because `learn.modules` (the model's) exists
+        # set through __dict__: a plain assignment warns, because `learn.modules` (the model's)
+        # exists
         if self.modules is None: self.__dict__['modules'] = depth_layers(self.model)
         super().before_fit()
         self.records = []
@@ -128,7 +134,7 @@ class GradStats(HookCallback):
         return o.mean().item(), o.std().item(), o.histc(self.bins, *self.hist_range).cpu()
 
     def after_step(self):
-        "Record this training batch (after the step: with mixed precision the gradients are unscaled by now)"
+        "Record this batch (after the step: with mixed precision the gradients are unscaled by now)"
         means, stds, hists = zip(*self.hooks.stored)
         self.records.append((weight_grad_norms(self.modules), means, stds, torch.stack(hists)))
 
@@ -146,53 +152,61 @@ class GradStats(HookCallback):
         ax = ax or plt.subplots(figsize=(5, 3))[1]
         g = self.grad_norms
         for j, b in enumerate(np.linspace(0, len(g) - 1, n_curves).round().astype(int)):
-            plot_layer_norms(g[b], ax, color=plt.cm.viridis(j / max(n_curves - 1, 1)), label=f'batch {b + 1}')
-        ax.set_title('gradient norm per layer'); ax.legend(fontsize=8)
+            plot_layer_norms(g[b], ax, color=plt.cm.viridis(j / max(n_curves - 1, 1)),
+                             label=f'batch {b + 1}')
+        ax.set_title('gradient norm per layer'); ax.legend()
         return ax
 
     def plot_act_stats(self, axs=None):
-        "Mean and std of every layer's output over training, one line per layer (dark: first, yellow: last)"
+        "Each layer's output mean and std over training, one line each (dark: first, yellow: last)"
         if axs is None: axs = plt.subplots(1, 2, figsize=(10, 3))[1]
         n = len(self.modules)
         for stat, ax, name in zip([self.act_means, self.act_stds], axs, ['mean', 'std']):
-            for k in range(n): ax.plot(range(1, len(stat) + 1), stat[:, k], color=plt.cm.viridis(k / max(n - 1, 1)), lw=1)
-            ax.set(xlabel='training batch', title=f'activation {name} (dark: layer 1 … yellow: layer {n})')
+            for k in range(n):
+                ax.plot(range(1, len(stat) + 1), stat[:, k],
+                        color=plt.cm.viridis(k / max(n - 1, 1)), lw=1)
+            ax.set(xlabel='training batch', title=f'output {name} per layer')
         axs[1].set_yscale('log')
         return axs
 
     def color_dim(self, layer:int, ax=None):
-        "Histogram of layer `layer`'s output (1 = first) over training, log counts: fast.ai's 'colorful dimension'"
+        "Layer `layer`'s (1 = first) output histogram over training: fast.ai's 'colorful dimension'"
         ax = ax or plt.subplots(figsize=(5, 3))[1]
         h = self.hists[:, layer - 1].T.log1p()
-        ax.imshow(h, origin='lower', aspect='auto', extent=(0.5, h.shape[1] + 0.5, *self.hist_range))
-        ax.set(xlabel='training batch', ylabel='activation value', title=f'layer {layer}: histogram over training')
+        ax.imshow(h, origin='lower', aspect='auto',
+                  extent=(0.5, h.shape[1] + 0.5, *self.hist_range))
+        ax.set(xlabel='training batch', ylabel='output value', title=f'layer {layer}: histogram')
         return ax
 
 # %% ../nbs/04_gradients.ipynb #689fae17
 @call_parse
 def gradients(
-    depths:Annotated[int, dict(nargs='+')]=(8, 20, 56, 110),  # depths to measure (6n+2: 8, 14, 20, ..., 110)
-    act:str='relu',                                          # activation: relu or sigmoid
-    bn:bool=False,                                           # with batch norm after every conv
-    init:str='pytorch',                                      # initialisation: pytorch (default) or he
-    seeds:int=3,                                             # number of seeds (new weights and batch each)
-    bs:int=16,                                               # images in the one batch
-    width:int=16,                                            # channels of the first stage (then 2×, 4×)
-    out:str='gradients_output',                              # output folder
+    depths:Annotated[int, dict(nargs='+')]=(8, 20, 56, 110),  # depths (6n+2: 8, 14, 20, ..., 110)
+    act:str='relu',               # activation: relu or sigmoid
+    bn:bool=False,                # with batch norm after every conv
+    init:str='pytorch',           # initialisation: pytorch (default) or he
+    seeds:int=3,                  # number of seeds (new weights and batch each)
+    bs:int=16,                    # images in the one batch
+    width:int=16,                 # channels of the first stage (then 2×, 4×)
+    out:str='gradients_output',   # output folder
 ):
-    "Gradient norm per layer at initialisation of plain and residual nets of several depths: PNG figure and JSON numbers"
+    "Gradient norm per layer at init of plain and residual nets of several depths: PNG and JSON"
     depths = sorted(set(depths))
     for d in depths: cifar_blocks(d)
     check_int('seeds', seeds, 1); check_int('width', width, 1)
     check_int('bs', bs, 1, len(load_fmnist('embedded')['y_train']))
-    if act not in ACTIVATIONS: raise ValueError(f"unknown activation {act!r}; valid: {', '.join(ACTIVATIONS)}")
+    if act not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {act!r}; valid: {', '.join(ACTIVATIONS)}")
     reinit(nn.Identity(), init)                                  # checks the name
     df = depth_sweep(depths, act, bn, init, range(seeds), bs, width)
     name = f"gradients_{act}_{'bn' if bn else 'nobn'}_{init}_bs{bs}_w{width}"
-    ax = plot_depth_sweep(df, title=f"{act}, {'with' if bn else 'no'} BN, {init} init, {seeds} seed(s)")
+    ax = plot_depth_sweep(df, title=f"{act}, {'with' if bn else 'no'} BN, {init} init, "
+                                    f"{seeds} seed(s)")
     ax.figure.tight_layout()
-    config = dict(depths=depths, act=act, bn=bn, init=init, seeds=seeds, bs=bs, width=width, dtype='float64')
-    paths = save_figure(ax.figure, out, name, dict(config=config, provenance=provenance(), results=df.to_dict('records')))
-    print(pd.concat({'first layer': geo_mean(df, 'first'), 'last layer': geo_mean(df, 'last')}, axis=1)
-          .to_string(float_format='{:.1e}'.format))
+    config = dict(depths=depths, act=act, bn=bn, init=init, seeds=seeds, bs=bs, width=width,
+                  dtype='float64')
+    paths = save_figure(ax.figure, out, name, dict(config=config, provenance=provenance(),
+                                                   results=df.to_dict('records')))
+    print(pd.concat({'first layer': geo_mean(df, 'first'), 'last layer': geo_mean(df, 'last')},
+                    axis=1).to_string(float_format='{:.1e}'.format))
     print('wrote ' + ' and '.join(map(str, paths)))

@@ -27,7 +27,8 @@ from .blocks import ResBlock, Bottleneck, PreActBlock, conv_bn, relu
 # %% ../nbs/02_models.ipynb #83c793fa
 def imagenet_stem(in_channels:int=3, nf:int=64):
     "7×7 stride-2 conv, BN, ReLU, 3×3 stride-2 max-pool: resolution ÷4"
-    return nn.Sequential(*conv_bn(in_channels, nf, ks=7, stride=2), nn.MaxPool2d(3, stride=2, padding=1))
+    return nn.Sequential(*conv_bn(in_channels, nf, ks=7, stride=2),
+                         nn.MaxPool2d(3, stride=2, padding=1))
 
 def cifar_stem(in_channels:int=3, nf:int=16, act_cls=relu, bn:bool=True, stride:int=1):
     "3×3 conv, BN, ReLU: resolution kept (or divided by `stride`)"
@@ -35,7 +36,8 @@ def cifar_stem(in_channels:int=3, nf:int=16, act_cls=relu, bn:bool=True, stride:
 
 def make_stage(ni:int, nf:int, n_blocks:int, stride:int=1, block=ResBlock, **kwargs):
     "`n_blocks` blocks; the first one changes `ni`→`nf` channels and applies `stride`"
-    return nn.Sequential(block(ni, nf, stride, **kwargs), *[block(nf, nf, 1, **kwargs) for _ in range(n_blocks-1)])
+    return nn.Sequential(block(ni, nf, stride, **kwargs),
+                         *[block(nf, nf, 1, **kwargs) for _ in range(n_blocks-1)])
 
 def make_head(ni:int, n_classes:int):
     "Global average pool, flatten, linear layer to `n_classes` scores"
@@ -58,7 +60,8 @@ class ResNet(nn.Sequential):
 def init_cnn(model:nn.Module):
     "He (Kaiming) normal initialisation for every convolution, as in the paper and torchvision"
     for m in model.modules():
-        if isinstance(m, nn.Conv2d): nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
     return model
 
 def resnet_splitter(model:ResNet):
@@ -66,15 +69,17 @@ def resnet_splitter(model:ResNet):
     return L(model.body, model.head).map(params)
 
 # %% ../nbs/02_models.ipynb #f123a931
-def custom_resnet(block_sizes:list, feature_map_sizes:list, n_classes:int, block=ResBlock, in_channels:int=3,
-                  stem=imagenet_stem, stem_width:int=64, **block_kwargs) -> ResNet:
-    "A ResNet with `block_sizes[i]` blocks of width `feature_map_sizes[i]` in stage i; `residual=False` gives the plain net"
+def custom_resnet(block_sizes:list, feature_map_sizes:list, n_classes:int, block=ResBlock,
+                  in_channels:int=3, stem=imagenet_stem, stem_width:int=64,
+                  **block_kwargs) -> ResNet:
+    "`block_sizes[i]` blocks of width `feature_map_sizes[i]` in stage i; `residual=False`: plain"
     block_sizes, feature_map_sizes = list(block_sizes), list(feature_map_sizes)
     if not block_sizes or not feature_map_sizes:
-        raise ValueError("block_sizes and feature_map_sizes must not be empty: give one entry per stage")
+        raise ValueError("block_sizes and feature_map_sizes must not be empty: "
+                         "give one entry per stage")
     if len(block_sizes) != len(feature_map_sizes):
-        raise ValueError(f"block_sizes and feature_map_sizes must have the same length (one entry per stage), "
-                         f"got {len(block_sizes)} and {len(feature_map_sizes)}")
+        raise ValueError(f"block_sizes and feature_map_sizes must have the same length (one entry "
+                         f"per stage), got {len(block_sizes)} and {len(feature_map_sizes)}")
     for i, (n, nf) in enumerate(zip(block_sizes, feature_map_sizes)):
         check_int(f"block_sizes[{i}] (number of blocks)", n, 1)
         check_int(f"feature_map_sizes[{i}] (number of channels)", nf, 1)
@@ -83,18 +88,23 @@ def custom_resnet(block_sizes:list, feature_map_sizes:list, n_classes:int, block
     check_int("stem_width", stem_width, 1)
     stages, ni = [('stem', stem(in_channels, stem_width))], stem_width
     for i, (n, nf) in enumerate(zip(block_sizes, feature_map_sizes)):
-        stages.append((f'stage{i+1}', make_stage(ni, nf, n, 1 if i == 0 else 2, block, **block_kwargs)))
+        stages.append((f'stage{i+1}',
+                       make_stage(ni, nf, n, 1 if i == 0 else 2, block, **block_kwargs)))
         ni = nf
-    return init_cnn(ResNet(nn.Sequential(OrderedDict(stages)), make_head(ni, n_classes), in_channels))
+    return init_cnn(ResNet(nn.Sequential(OrderedDict(stages)), make_head(ni, n_classes),
+                           in_channels))
 
 # %% ../nbs/02_models.ipynb #7a246e8c
-RESNET_DEPTHS = {18: ([2, 2, 2, 2], ResBlock), 34: ([3, 4, 6, 3], ResBlock), 50: ([3, 4, 6, 3], Bottleneck),
-                 101: ([3, 4, 23, 3], Bottleneck), 152: ([3, 8, 36, 3], Bottleneck)}
+RESNET_DEPTHS = {18: ([2, 2, 2, 2], ResBlock), 34: ([3, 4, 6, 3], ResBlock),
+                 50: ([3, 4, 6, 3], Bottleneck), 101: ([3, 4, 23, 3], Bottleneck),
+                 152: ([3, 8, 36, 3], Bottleneck)}
 
-def resnet(depth:int, n_classes:int=1000, in_channels:int=3, residual:bool=True, **kwargs) -> ResNet:
-    "The ImageNet ResNet of `depth` layers (18, 34, 50, 101, 152) from Table 1; `residual=False`: its plain twin"
+def resnet(depth:int, n_classes:int=1000, in_channels:int=3, residual:bool=True,
+           **kwargs) -> ResNet:
+    "ImageNet ResNet-`depth` of Table 1 (18, 34, 50, 101, 152); `residual=False`: its plain twin"
     if depth not in RESNET_DEPTHS:
-        raise ValueError(f"unknown ResNet depth {depth!r}; valid depths: {', '.join(map(str, RESNET_DEPTHS))}")
+        raise ValueError(f"unknown ResNet depth {depth!r}; "
+                         f"valid depths: {', '.join(map(str, RESNET_DEPTHS))}")
     sizes, block = RESNET_DEPTHS[depth]
     widths = [64, 128, 256, 512] if block is ResBlock else [256, 512, 1024, 2048]
     return custom_resnet(sizes, widths, n_classes, block, in_channels, residual=residual, **kwargs)
@@ -113,19 +123,22 @@ def plain152(n_classes=1000, **kwargs):  return resnet(152, n_classes, residual=
 def cifar_blocks(depth) -> int:
     "Blocks per stage of a CIFAR net of `depth` = 6n+2 layers: n; any other depth is an error"
     if not isinstance(depth, int) or isinstance(depth, bool) or depth < 8 or (depth - 2) % 6:
-        raise ValueError(f"a CIFAR net has 6n+2 layers (8, 14, 20, 26, 32, 44, 56, 110, ...), got depth={depth!r}")
+        raise ValueError(f"a CIFAR net has 6n+2 layers (8, 14, 20, 26, 32, 44, 56, 110, ...), "
+                         f"got depth={depth!r}")
     return (depth - 2) // 6
 
-def cifar_resnet(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16, residual:bool=True,
-                 stem_stride:int=1, **kwargs) -> ResNet:
-    "A CIFAR-style net of `depth` = 6n+2 layers (20, 32, 44, 56, 110, ...), widths `width`·(1, 2, 4); `stem_stride=2` halves the resolution first"
+def cifar_resnet(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16,
+                 residual:bool=True, stem_stride:int=1, **kwargs) -> ResNet:
+    "CIFAR-style net, `depth` = 6n+2, widths `width`·(1, 2, 4); `stem_stride=2` halves resolution"
     n = cifar_blocks(depth)
     check_int("width", width, 1); check_int("stem_stride", stem_stride, 1, 2)
-    stem = partial(cifar_stem, stride=stem_stride, **{k: v for k, v in kwargs.items() if k in ('act_cls', 'bn')})
+    stem = partial(cifar_stem, stride=stem_stride,
+                   **{k: v for k, v in kwargs.items() if k in ('act_cls', 'bn')})
     return custom_resnet([n]*3, [width, 2*width, 4*width], n_classes, ResBlock, in_channels,
                          stem=stem, stem_width=width, residual=residual, **kwargs)
 
-def cifar_plain(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16, **kwargs) -> ResNet:
+def cifar_plain(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16,
+                **kwargs) -> ResNet:
     "The plain twin of `cifar_resnet`: same layers, no shortcuts"
     return cifar_resnet(depth, n_classes, in_channels, width, residual=False, **kwargs)
 
@@ -134,24 +147,27 @@ def preact_stem(in_channels:int=3, nf:int=16, **kwargs):
     "A bare 3×3 conv: the first block normalises its input"
     return nn.Conv2d(in_channels, nf, 3, padding=1, bias=False)
 
-def preact_resnet(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16, residual:bool=True,
-                  **kwargs) -> ResNet:
-    "The CIFAR-style net of `cifar_resnet` with `PreActBlock`s: conv stem, three stages, BN-ReLU, head"
+def preact_resnet(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16,
+                  residual:bool=True, **kwargs) -> ResNet:
+    "The net of `cifar_resnet` with `PreActBlock`s: conv stem, three stages, BN-ReLU, head"
     n = cifar_blocks(depth)
-    model = custom_resnet([n] * 3, [width, 2 * width, 4 * width], n_classes, PreActBlock, in_channels,
-                          stem=preact_stem, stem_width=width, residual=residual, **kwargs)
+    model = custom_resnet([n] * 3, [width, 2 * width, 4 * width], n_classes, PreActBlock,
+                          in_channels, stem=preact_stem, stem_width=width, residual=residual,
+                          **kwargs)
     model.body.add_module('post', nn.Sequential(nn.BatchNorm2d(4 * width), relu()))
     return model
 
 # %% ../nbs/02_models.ipynb #249974f4
-KINDS = {'residual': 'resnet', 'plain': 'plain'}                         # ImageNet nets: kind → name prefix
-CIFAR_KINDS = {'residual': 'res', 'plain': 'plain', 'zero-init': 'zeroinit', 'pre-activation': 'preact'}
-_NAMES = ("valid names: resnet18/34/50/101/152, plain18/34/50/101/152, and res-N, plain-N, zeroinit-N, "
-          "preact-N with N = 6n+2 (20, 32, 44, 56, 110, ...)")
+KINDS = {'residual': 'resnet', 'plain': 'plain'}   # ImageNet nets: kind → name prefix
+CIFAR_KINDS = {'residual': 'res', 'plain': 'plain', 'zero-init': 'zeroinit',
+               'pre-activation': 'preact'}
+_NAMES = ("valid names: resnet18/34/50/101/152, plain18/34/50/101/152, and res-N, plain-N, "
+          "zeroinit-N, preact-N with N = 6n+2 (20, 32, 44, 56, 110, ...)")
 
 def net_name(kind:str, depth:int) -> str:
-    "The name of the CIFAR-style net of `kind` and `depth` = 6n+2: 'res-56', 'plain-20', 'preact-110'"
-    if kind not in CIFAR_KINDS: raise ValueError(f"unknown kind of net {kind!r}; valid: {', '.join(CIFAR_KINDS)}")
+    "Name of the CIFAR-style net of `kind` and `depth` = 6n+2: 'res-56', 'plain-20', 'preact-110'"
+    if kind not in CIFAR_KINDS:
+        raise ValueError(f"unknown kind of net {kind!r}; valid: {', '.join(CIFAR_KINDS)}")
     cifar_blocks(depth)
     return f'{CIFAR_KINDS[kind]}-{depth}'
 
@@ -163,18 +179,22 @@ def _parse(name) -> tuple:
         if rest != name and rest.isdigit(): return 'cifar', kind, cifar_blocks(int(rest)) * 6 + 2
     for kind, prefix in KINDS.items():
         rest = name.removeprefix(prefix)
-        if rest != name and rest.isdigit() and int(rest) in RESNET_DEPTHS: return 'imagenet', kind, int(rest)
+        if rest != name and rest.isdigit() and int(rest) in RESNET_DEPTHS:
+            return 'imagenet', kind, int(rest)
     raise ValueError(f"unknown net {name!r}; {_NAMES}")
 
 def parse_name(name:str) -> tuple:
     "(kind, depth) of a net's name: 'res-56' → ('residual', 56), 'plain34' → ('plain', 34)"
     return _parse(name)[1:]
 
-def model_from_name(name:str, n_classes:int=1000, in_channels:int=3, width:int=16, **kwargs) -> ResNet:
-    "The net called `name` (see the table above) for `n_classes` classes and `in_channels` input channels"
+def model_from_name(name:str, n_classes:int=1000, in_channels:int=3, width:int=16,
+                    **kwargs) -> ResNet:
+    "The net called `name` (table above) for `n_classes` classes and `in_channels` input channels"
     family, kind, depth = _parse(name)
-    if family == 'imagenet': return resnet(depth, n_classes, in_channels, kind == 'residual', **kwargs)
-    if kind == 'pre-activation': return preact_resnet(depth, n_classes, in_channels, width, **kwargs)
+    if family == 'imagenet':
+        return resnet(depth, n_classes, in_channels, kind == 'residual', **kwargs)
+    if kind == 'pre-activation':
+        return preact_resnet(depth, n_classes, in_channels, width, **kwargs)
     if kind == 'zero-init': kwargs['zero_bn'] = True
     return cifar_resnet(depth, n_classes, in_channels, width, kind != 'plain', **kwargs)
 
@@ -189,7 +209,7 @@ def n_params(m:nn.Module) -> int:
     return sum(p.numel() for p in m.parameters())
 
 def layer_mult_adds(model:ResNet, size:int=224) -> dict:
-    "Multiply-adds of every conv and linear layer of `model` (keyed by module) for one `size`×`size` image"
+    "Multiply-adds of each conv and linear layer of `model` (by module) for one `size`×`size` image"
     layers = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     was_training = model.training
     with torch.no_grad(), Hooks(layers, _mult_adds) as hooks:
@@ -199,7 +219,7 @@ def layer_mult_adds(model:ResNet, size:int=224) -> dict:
     return macs
 
 def stage_table(model:ResNet, size:int=224) -> pd.DataFrame:
-    "Per part (stem, stages, head): blocks, output shape, parameters, mult-adds for one `size`×`size` image"
+    "Per part (stem, stages, head): blocks, output shape, parameters, mult-adds (a `size`-px image)"
     macs, rows, was_training = layer_mult_adds(model, size), [], model.training
     x = torch.zeros(1, model.in_channels, size, size)
     model.eval()
@@ -214,30 +234,34 @@ def stage_table(model:ResNet, size:int=224) -> pd.DataFrame:
 
 # %% ../nbs/02_models.ipynb #afa34aa7
 def load_torchvision(model:ResNet, source) -> ResNet:
-    "Copy the weights of a torchvision ResNet (a module or its state dict) into the matching `model`"
+    "Copy a torchvision ResNet's weights (a module or its state dict) into the matching `model`"
     src = source.state_dict() if isinstance(source, nn.Module) else source
     dst = model.state_dict()
     if len(src) != len(dst):
-        raise ValueError(f"torchvision model has {len(src)} tensors, ours {len(dst)}: not the same architecture")
+        raise ValueError(f"torchvision model has {len(src)} tensors, ours {len(dst)}: "
+                         "not the same architecture")
     for (k, v), (sk, sv) in zip(dst.items(), src.items()):
         if v.shape != sv.shape:
-            raise ValueError(f"shape mismatch: our {k} {tuple(v.shape)} vs torchvision {sk} {tuple(sv.shape)}")
+            raise ValueError(f"shape mismatch: our {k} {tuple(v.shape)} "
+                             f"vs torchvision {sk} {tuple(sv.shape)}")
     model.load_state_dict(dict(zip(dst.keys(), src.values())))
     return model
 
 # %% ../nbs/02_models.ipynb #af7935e6
 @call_parse
 def summary(
-    arch:str,              # architecture: resnet18…152, plain18…152, res-N, plain-N, zeroinit-N, preact-N (N = 6n+2)
+    # architecture: resnet18…152, plain18…152, res-N, plain-N, zeroinit-N, preact-N (N = 6n+2)
+    arch:str,
     size:int=224,          # input image size in pixels
     in_channels:int=3,     # input channels (1 for Fashion-MNIST)
     n_classes:int=1000,    # number of classes
     width:int=16,          # base width of the CIFAR nets
 ):
-    "Print the per-stage table (output shape, parameters, mult-adds) of `arch` for `size`-pixel inputs"
+    "Print `arch`'s per-stage table (output shape, parameters, mult-adds) for `size`-pixel inputs"
     check_int('size', size, 1)
     model = model_from_name(arch, n_classes, in_channels, width)
     t = stage_table(model, size)
     print(f"{arch}, {in_channels}×{size}×{size} input, {n_classes} classes")
-    print(t.to_string(index=False, formatters={'params': '{:,}'.format, 'mult-adds': '{:,}'.format}))
+    print(t.to_string(index=False,
+                      formatters={'params': '{:,}'.format, 'mult-adds': '{:,}'.format}))
     print(f"total: {t.params.sum():,} parameters, {t['mult-adds'].sum() / 1e9:.2f} G mult-adds")

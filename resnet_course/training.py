@@ -7,7 +7,7 @@ Docs: https://resnet-course.github.io/resnet_course/training.html.md"""
 # %% auto #0
 __all__ = ['RECIPES', 'TRAIN_RECIPE', 'SCHEDULES', 'imagenette_url', 'course_learner', 'recipe_phases', 'checkpoints',
            'last_epoch', 'EpochCheckpoint', 'EpochCSVLogger', 'run_phases', 'GroupLRs', 'training_run', 'Interrupt',
-           'body_moved', 'fit_phases', 'training_records', 'train']
+           'body_moved', 'BodyMoved', 'fit_phases', 'training_records', 'train']
 
 # %% ../nbs/06_training.ipynb #9b3c30d4
 import os, random, tempfile
@@ -24,43 +24,52 @@ from fastai.callback.tracker import SaveModelCallback
 from fastai.callback.progress import CSVLogger
 from fastai.data.external import URLs
 from fastai.torch_core import set_seed, trainable_params
-from .core import RESULTS, check_int, for_device, precision, read_json, run_banner, write_atomic, write_json
+from .core import (RESULTS, check_float, check_int, for_device, precision, read_json,
+                                run_banner, write_atomic, write_json)
 from .models import model_from_name, resnet_splitter
 from .data import FMNIST_DIR, imagenette_dls, imagenette_path
 from .degradation import ErrorHistory, read_record, train_eval_dl
 
 # %% ../nbs/06_training.ipynb #99bed461
 def imagenette_url(presize:int) -> str:
-    "The smallest Imagenette download whose images (shorter side) have at least `presize` px: 160, 320 or full size"
-    return URLs.IMAGENETTE_160 if presize <= 160 else URLs.IMAGENETTE_320 if presize <= 320 else URLs.IMAGENETTE
+    "Smallest Imagenette download with images (shorter side) ≥ `presize` px: 160, 320 or full size"
+    return (URLs.IMAGENETTE_160 if presize <= 160 else URLs.IMAGENETTE_320 if presize <= 320
+            else URLs.IMAGENETTE)
 
 # %% ../nbs/06_training.ipynb #7c2d2723
-def course_learner(dls, arch:str='resnet34', path='.', seed:int=None, splitter:bool=True) -> Learner:
-    "The course's Learner: `arch` from the model library, accuracy, the body/head `resnet_splitter` (if `splitter`), set up for the device"
+def course_learner(dls, arch:str='resnet34', path='.', seed:int=None,
+                   splitter:bool=True) -> Learner:
+    "The course's Learner: `arch`, accuracy, `resnet_splitter` if `splitter`, set up for the device"
     if seed is not None: set_seed(seed)
     in_channels = dls.one_batch()[0].shape[1]
     model = model_from_name(arch, n_classes=dls.c, in_channels=in_channels)
-    return for_device(Learner(dls, model, metrics=accuracy, splitter=resnet_splitter if splitter else trainable_params,
+    return for_device(Learner(dls, model, metrics=accuracy,
+                              splitter=resnet_splitter if splitter else trainable_params,
                               path=path))
 
 # %% ../nbs/06_training.ipynb #9e04e782
 RECIPES = ('fine_tune', 'one_cycle')
 
-def recipe_phases(recipe:str='fine_tune', epochs:int=12, freeze_epochs:int=3, base_lr:float=5e-4, lr_mult:float=100) -> list:
-    "The `fit_one_cycle` calls of `recipe`: fastai's `fine_tune` (body frozen, then unfrozen), or `one_cycle` over the same epochs"
-    if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; valid: {', '.join(RECIPES)}")
-    for name, n in [('epochs', epochs), ('freeze_epochs', freeze_epochs)]:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0: raise ValueError(f"{name} must be an integer ≥ 0, got {n!r}")
-    if epochs + freeze_epochs < 1: raise ValueError("nothing to train: epochs + freeze_epochs must be at least 1")
-    if not base_lr > 0: raise ValueError(f"base_lr must be positive, got {base_lr!r}")
-    if recipe == 'one_cycle': return [dict(name='one_cycle', freeze_to=0, n_epoch=freeze_epochs + epochs, lr_max=base_lr)]
+def recipe_phases(recipe:str='fine_tune', epochs:int=12, freeze_epochs:int=3, base_lr:float=5e-4,
+                  lr_mult:float=100) -> list:
+    "The `fit_one_cycle` calls of `recipe`: `fine_tune` (body frozen, then unfrozen) or `one_cycle`"
+    if recipe not in RECIPES:
+        raise ValueError(f"unknown recipe {recipe!r}; valid: {', '.join(RECIPES)}")
+    check_int('epochs', epochs, 0); check_int('freeze_epochs', freeze_epochs, 0)
+    if epochs + freeze_epochs < 1:
+        raise ValueError("nothing to train: epochs + freeze_epochs must be at least 1")
+    check_float('base_lr', base_lr, 0)
+    if recipe == 'one_cycle':
+        return [dict(name='one_cycle', freeze_to=0, n_epoch=freeze_epochs + epochs, lr_max=base_lr)]
     half = base_lr / 2                      # `fine_tune` halves base_lr after the frozen epochs
-    return [dict(name='frozen', freeze_to=-1, n_epoch=freeze_epochs, lr_max=slice(base_lr), pct_start=0.99),
-            dict(name='unfrozen', freeze_to=0, n_epoch=epochs, lr_max=slice(half / lr_mult, half), pct_start=0.3, div=5.0)]
+    return [dict(name='frozen', freeze_to=-1, n_epoch=freeze_epochs, lr_max=slice(base_lr),
+                 pct_start=0.99),
+            dict(name='unfrozen', freeze_to=0, n_epoch=epochs, lr_max=slice(half / lr_mult, half),
+                 pct_start=0.3, div=5.0)]
 
 # %% ../nbs/06_training.ipynb #a91b8b7b
 class _RunEpoch:
-    "Mixin for the callbacks of a run of several fits: the run-wide epoch number, and whether fastai skipped this epoch"
+    "Mixin for callbacks of a run of fits: the run-wide epoch, whether fastai skipped this epoch"
     def before_epoch(self): self.skipped = False
     def after_cancel_epoch(self): self.skipped = True
     @property
@@ -68,7 +77,8 @@ class _RunEpoch:
 
 def checkpoints(folder, fname:str='epoch') -> list:
     "The checkpoint files `<fname>_<epoch>.pth` in `folder`, oldest epoch first"
-    found = [(int(p.stem.rsplit('_', 1)[1]), p) for p in Path(folder).glob(f'{fname}_*.pth') if p.stem.rsplit('_', 1)[1].isdigit()]
+    found = [(int(p.stem.rsplit('_', 1)[1]), p) for p in Path(folder).glob(f'{fname}_*.pth')
+             if p.stem.rsplit('_', 1)[1].isdigit()]
     return [p for _, p in sorted(found)]
 
 def last_epoch(learn, fname:str='epoch'):
@@ -77,7 +87,7 @@ def last_epoch(learn, fname:str='epoch'):
     return int(found[-1].stem.rsplit('_', 1)[1]) if found else None
 
 class EpochCheckpoint(_RunEpoch, SaveModelCallback):
-    "`SaveModelCallback(every_epoch=True, with_opt=True)` numbering epochs over the run (`first` + epoch), keeping the newest checkpoint only"
+    "`SaveModelCallback(every_epoch=True, with_opt=True)`, run-wide epochs, newest checkpoint only"
     def __init__(self, first:int=0, fname:str='epoch'):
         super().__init__(fname=fname, every_epoch=True, with_opt=True)
         self.first, self.cancelled = first, False
@@ -85,7 +95,8 @@ class EpochCheckpoint(_RunEpoch, SaveModelCallback):
     def _save(self, name):
         "Save weights and optimiser state with fastai's `save_model`, atomically (`write_atomic`)"
         path = self.path/self.model_dir/f'{name}.pth'
-        self.last_saved_path = write_atomic(path, lambda p: save_model(p, self.model, self.opt, with_opt=self.with_opt))
+        self.last_saved_path = write_atomic(path, lambda p: save_model(p, self.model, self.opt,
+                                                                       with_opt=self.with_opt))
 
     def after_epoch(self):
         if self.skipped: return
@@ -95,7 +106,7 @@ class EpochCheckpoint(_RunEpoch, SaveModelCallback):
     def after_cancel_fit(self): self.cancelled = True
 
 class EpochCSVLogger(_RunEpoch, CSVLogger):
-    "`CSVLogger(append=True)` for a run of several fits: run-wide epoch, a `phase` column, one header, no lines for skipped epochs"
+    "`CSVLogger(append=True)` for a run of fits: run epoch, `phase`, one header, no skipped epochs"
     def __init__(self, first:int=0, phase:str='', fname:str='history.csv'):
         super().__init__(fname, append=True)
         self.first, self.phase = first, phase
@@ -106,19 +117,21 @@ class EpochCSVLogger(_RunEpoch, CSVLogger):
         f.parent.mkdir(parents=True, exist_ok=True)
         new = not f.exists() or f.stat().st_size == 0
         self.file = f.open('a')
-        if new: self.file.write(','.join(['epoch', 'phase', *self.recorder.metric_names[1:]]) + '\n')
+        if new:
+            self.file.write(','.join(['epoch', 'phase', *self.recorder.metric_names[1:]]) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
     def _write_line(self, log):
-        "Write the epoch's line to disk (run-wide epoch, phase, losses, metrics, time) and pass `log` on to the progress bar"
+        "Write the line (epoch, phase, losses, metrics, time), pass `log` on to the progress bar"
         if self.skipped: return
         self.file.write(','.join(map(str, [self.run_epoch, self.phase, *log[1:]])) + '\n')
         self.file.flush(); os.fsync(self.file.fileno())
         self.old_logger(log)
 
 # %% ../nbs/06_training.ipynb #cba702fa
-def run_phases(learn, phases:list, start_epoch:int=0, cbs=None, fname:str='epoch', csv:str='history.csv') -> bool:
-    "Fit `phases` from run-wide epoch `start_epoch` (resuming from checkpoint `start_epoch`-1), with a checkpoint and a CSV line per epoch"
+def run_phases(learn, phases:list, start_epoch:int=0, cbs=None, fname:str='epoch',
+               csv:str='history.csv') -> bool:
+    "Fit `phases` from epoch `start_epoch` (after checkpoint `start_epoch`-1), saving every epoch"
     history = learn.path/csv
     if history.exists():                    # keep the lines of the checkpointed epochs only
         df = pd.read_csv(history)
@@ -129,11 +142,15 @@ def run_phases(learn, phases:list, start_epoch:int=0, cbs=None, fname:str='epoch
         n, skip = ph['n_epoch'], start_epoch - first
         if n > 0 and skip < n:
             skip = max(skip, 0)
-            if skip: learn.opt.freeze_to(ph['freeze_to'])    # mid-phase: keep the optimiser state just loaded
-            else: learn.freeze_to(ph['freeze_to'])           # new phase: resets the state, as `fine_tune` does
+            # mid-phase: keep the optimiser state just loaded
+            if skip: learn.opt.freeze_to(ph['freeze_to'])
+            # new phase: resets the state, as `fine_tune` does
+            else: learn.freeze_to(ph['freeze_to'])
             ckpt = EpochCheckpoint(first, fname)
             kwargs = {k: v for k, v in ph.items() if k not in ('name', 'freeze_to', 'n_epoch')}
-            learn.fit_one_cycle(n, start_epoch=skip, cbs=[ckpt, EpochCSVLogger(first, ph['name'], csv), *(cbs or [])], **kwargs)
+            learn.fit_one_cycle(n, start_epoch=skip,
+                                cbs=[ckpt, EpochCSVLogger(first, ph['name'], csv), *(cbs or [])],
+                                **kwargs)
             if ckpt.cancelled: return False
         first += n
     return True
@@ -147,32 +164,34 @@ class GroupLRs(Callback):
         if self.training: self.lrs.append([h['lr'] for h in self.opt.hypers])
 
 # %% ../nbs/06_training.ipynb #ba2bd7c0
-def training_run(dls, out, arch:str='resnet34', recipe:str='fine_tune', epochs:int=12, freeze_epochs:int=3,
-                 base_lr:float=5e-4, seed:int=42, resume:bool=False, cbs=None, splitter:bool=True, progress:bool=True,
-                 **info) -> Learner:
-    "Train `arch` on `dls` with `recipe` in folder `out` (checkpoint, history.csv, run.json, export.pkl); `resume` continues after the last checkpoint"
+def training_run(dls, out, arch:str='resnet34', recipe:str='fine_tune', epochs:int=12,
+                 freeze_epochs:int=3, base_lr:float=5e-4, seed:int=42, resume:bool=False, cbs=None,
+                 splitter:bool=True, progress:bool=True, **info) -> Learner:
+    "Train `arch` on `dls` by `recipe` in `out` (checkpoint, CSV, run.json, export.pkl); resumable"
     out, phases = Path(out), recipe_phases(recipe, epochs, freeze_epochs, base_lr)
-    settings = dict(arch=arch, recipe=recipe, epochs=epochs, freeze_epochs=freeze_epochs, base_lr=base_lr, seed=seed,
-                    splitter=splitter, **info)
+    settings = dict(arch=arch, recipe=recipe, epochs=epochs, freeze_epochs=freeze_epochs,
+                    base_lr=base_lr, seed=seed, splitter=splitter, **info)
     learn = course_learner(dls, arch, out, seed, splitter)
     done = last_epoch(learn)
     if done is not None and not resume:
-        raise ValueError(f"{out} already holds a run (checkpoint of epoch {done}): resume it (resume=True, --resume) "
-                         "or choose another output folder")
+        raise ValueError(f"{out} already holds a run (checkpoint of epoch {done}): "
+                         "resume it (resume=True, --resume) or choose another output folder")
     if resume and (out/'run.json').exists():
         saved = read_json(out/'run.json')
         changed = {k: (saved.get(k), v) for k, v in settings.items() if saved.get(k) != v}
-        if changed: raise ValueError(f"cannot resume the run in {out} with other settings (saved, now): {changed}")
+        if changed: raise ValueError(f"cannot resume the run in {out} with other settings "
+                                     f"(saved, now): {changed}")
     write_json(out/'run.json', settings)
     if progress: finished = run_phases(learn, phases, 0 if done is None else done + 1, cbs)
     else:
-        with learn.no_bar(), learn.no_logging(): finished = run_phases(learn, phases, 0 if done is None else done + 1, cbs)
+        with learn.no_bar(), learn.no_logging():
+            finished = run_phases(learn, phases, 0 if done is None else done + 1, cbs)
     if finished: learn.export()
     return learn
 
 # %% ../nbs/06_training.ipynb #d8ad7848
 class Interrupt(Callback):
-    "Cancel training after `n` epochs (counted over every fit it takes part in): stands in for a crash or a lost connection"
+    "Cancel training after `n` epochs (over all its fits): stands in for a crash or lost connection"
     order = 100                             # after the epoch's checkpoint (61) and CSV line (60)
     def __init__(self, n:int): self.n, self.seen = n, 0
     def after_epoch(self):
@@ -181,18 +200,31 @@ class Interrupt(Callback):
 
 # %% ../nbs/06_training.ipynb #0b1da04e
 def body_moved(model, init:dict) -> float:
-    "Mean relative distance ‖W − W₀‖/‖W₀‖ of the body's conv weights from their initial values `init` (a state dict)"
-    return float(np.mean([((m.weight.detach().cpu() - init[n + '.weight'].cpu()).norm() / init[n + '.weight'].norm()).item()
-                          for n, m in model.named_modules() if isinstance(m, nn.Conv2d) and n.startswith('body')]))
+    "Mean relative distance ‖W − W₀‖/‖W₀‖ of the body's conv weights from the state dict `init`"
+    return float(np.mean([((m.weight.detach().cpu() - init[n + '.weight'].cpu()).norm()
+                           / init[n + '.weight'].norm()).item()
+                          for n, m in model.named_modules()
+                          if isinstance(m, nn.Conv2d) and n.startswith('body')]))
 
 # %% ../nbs/06_training.ipynb #e6b92fb6
-TRAIN_RECIPE = dict(data=str(FMNIST_DIR), n_train=10_000, n_valid=2_000, n_eval=2_000, width=16, epochs=4, bs=64,
-                    lr=1e-3, seed=0, schedule='fine_tune', freeze_epochs=1, size=32)
+TRAIN_RECIPE = dict(data=str(FMNIST_DIR), n_train=10_000, n_valid=2_000, n_eval=2_000, width=16,
+                    epochs=4, bs=64, lr=1e-3, seed=0, schedule='fine_tune', freeze_epochs=1,
+                    size=32)
 SCHEDULES = ('fine_tune', 'fine_tune_nosplit', 'one_cycle')
 
+class BodyMoved(Callback):
+    "Adds `body_moved` (the body's distance from `init`) to each row of the `ErrorHistory` `hist`"
+    order = ErrorHistory.order + 1
+    def __init__(self, hist, init:dict): self.hist, self.init = hist, init
+    def after_epoch(self):
+        if self.hist.skipped: return
+        self.hist.rows[-1]['body_moved'] = body_moved(self.model, self.init)
+        if self.hist.path is not None: write_json(self.hist.path, self.hist.rows)
+
 def fit_phases(model, dls, recipe:dict, cbs=None, progress:bool=True, work=None) -> tuple:
-    "`run_models`' fit for `TRAIN_RECIPE`s: the `schedule`'s phases with a checkpoint per epoch in `work`, resumed from there"
-    if recipe['schedule'] not in SCHEDULES: raise ValueError(f"unknown schedule {recipe['schedule']!r}; valid: {', '.join(SCHEDULES)}")
+    "`run_models`' fit for `TRAIN_RECIPE`s: `schedule`'s phases, resuming checkpoints in `work`"
+    if recipe['schedule'] not in SCHEDULES:
+        raise ValueError(f"unknown schedule {recipe['schedule']!r}; valid: {', '.join(SCHEDULES)}")
     set_seed(recipe['seed'], reproducible=True)
     dls.train.rng = random.Random(recipe['seed'])
     prec, work = precision(), Path(work or tempfile.mkdtemp())
@@ -200,8 +232,10 @@ def fit_phases(model, dls, recipe:dict, cbs=None, progress:bool=True, work=None)
     learn = for_device(Learner(dls, model, metrics=error_rate, splitter=splitter, path=work), prec)
     done = last_epoch(learn)
     start = 0 if done is None else done + 1
-    hist = ErrorHistory(train_eval_dl(dls, recipe['n_eval'], recipe['seed']), prec, work/'errors.json', keep=start)
-    learn.add_cb(hist)
+    hist = ErrorHistory(train_eval_dl(dls, recipe['n_eval'], recipe['seed']), prec,
+                        work/'errors.json', keep=start)
+    # before any resume
+    learn.add_cbs([hist, BodyMoved(hist, {k: v.clone() for k, v in model.state_dict().items()})])
     schedule = 'one_cycle' if recipe['schedule'] == 'one_cycle' else 'fine_tune'
     phases = recipe_phases(schedule, recipe['epochs'], recipe['freeze_epochs'], recipe['lr'])
     if progress: run_phases(learn, phases, start, cbs)
@@ -210,36 +244,49 @@ def fit_phases(model, dls, recipe:dict, cbs=None, progress:bool=True, work=None)
     return learn, hist.history
 
 def training_records(folder=None) -> pd.DataFrame:
-    "The recorded runs of this chapter (`results/training/<schedule>-seed<seed>/<net>.json`), one row each"
+    "This chapter's records (`results/training/<schedule>-seed<seed>/<net>.json`), one row each"
     folder = Path(folder or RESULTS/'training')
     recs = [read_record(p.parent, p.stem) for p in sorted(folder.glob('*/*.json'))]
-    if not recs: raise FileNotFoundError(f"no recorded runs in {folder}: make them with `python bench/record_results.py training`")
-    return pd.DataFrame([dict(net=r['name'], schedule=r['recipe']['schedule'], seed=r['recipe']['seed'], **r) for r in recs])
+    if not recs:
+        raise FileNotFoundError(f"no recorded runs in {folder}: "
+                                "make them with `python bench/record_results.py training`")
+    return pd.DataFrame([dict(net=r['name'], schedule=r['recipe']['schedule'],
+                              seed=r['recipe']['seed'], **r) for r in recs])
 
 # %% ../nbs/06_training.ipynb #946f8bda
 @call_parse
 def train(
-    data:str=None,            # Imagenette folder (train/ and val/ inside); default: $RESNET_COURSE_IMAGENETTE, else download
+    # Imagenette folder (train/ and val/ inside); default: $RESNET_COURSE_IMAGENETTE, else download
+    data:str=None,
     size:int=224,             # image size in pixels
     bs:int=64,                # batch size
     arch:str='resnet34',      # model: resnet18…152, plain18…152 (res-N, plain-N for tiny tests)
-    recipe:str='fine_tune',   # fine_tune (body frozen, then unfrozen) or one_cycle (fit_one_cycle, same epochs)
+    # fine_tune (body frozen, then unfrozen) or one_cycle (fit_one_cycle, same epochs)
+    recipe:str='fine_tune',
     epochs:int=12,            # epochs after unfreezing
     freeze_epochs:int=3,      # epochs with the body frozen (one_cycle: added to epochs)
     base_lr:float=5e-4,       # fine_tune's base_lr; one_cycle's peak learning rate
-    out:str='train_output',   # output folder: run.json, history.csv, models/ (newest checkpoint), export.pkl
+    # output folder: run.json, history.csv, models/ (newest checkpoint), export.pkl
+    out:str='train_output',
     resume:bool=False,        # continue the run in `out` after its last checkpoint
     seed:int=42,              # random seed (initial weights)
 ):
-    "Train a ResNet from scratch on Imagenette, with a checkpoint and a CSV line per epoch; by default the course's main run"
+    ("Train a ResNet from scratch on Imagenette, with a checkpoint and a CSV line per epoch; "
+     "by default the course's main run")
     check_int('size', size, 8); check_int('bs', bs, 1); check_int('seed', seed, 0)
-    recipe_phases(recipe, epochs, freeze_epochs, base_lr)     # bad settings fail here, before the data is read
+    # bad settings fail here, before the data is read
+    recipe_phases(recipe, epochs, freeze_epochs, base_lr)
     model_from_name(arch, n_classes=10)                      # and so does an unknown architecture
+    if resume and (Path(out)/'run.json').exists(): read_json(Path(out)/'run.json')   # or damaged
     path = imagenette_path(data, imagenette_url(round(size * 1.25)))
-    total = f'{freeze_epochs} frozen + {epochs} unfrozen' if recipe == 'fine_tune' else freeze_epochs + epochs
-    run_banner(f'Imagenette folder {path}', size, total, model=arch, recipe=recipe, batch_size=bs, output=out)
+    total = (f'{freeze_epochs} frozen + {epochs} unfrozen' if recipe == 'fine_tune'
+             else freeze_epochs + epochs)
+    run_banner(f'Imagenette folder {path}', size, total, model=arch, recipe=recipe, batch_size=bs,
+               output=out)
     dls = imagenette_dls(size, bs, path)
-    learn = training_run(dls, out, arch, recipe, epochs, freeze_epochs, base_lr, seed, resume, size=size, bs=bs)
+    learn = training_run(dls, out, arch, recipe, epochs, freeze_epochs, base_lr, seed, resume,
+                         size=size, bs=bs)
     print(pd.read_csv(Path(out)/'history.csv').to_string(index=False))
-    print(f"checkpoint: {checkpoints(learn.path/learn.model_dir)[-1]}; exported learner: {learn.path/'export.pkl'}")
+    print(f"checkpoint: {checkpoints(learn.path/learn.model_dir)[-1]}; "
+          f"exported learner: {learn.path/'export.pkl'}")
     return learn

@@ -25,13 +25,14 @@ from fastai.losses import CrossEntropyLossFlat
 from .core import COLORS, check_float, check_int, pick, provenance, save_figure
 from .blocks import ResBlock, PreActBlock
 from .models import net_name
-from .degradation import DEMO_RECIPE, recipe_dls, evaluate, train_eval_dl, run_models, load_trained
+from .degradation import (DEMO_RECIPE, recipe_dls, evaluate, train_eval_dl,
+                                       run_models, load_trained)
 
 # %% ../nbs/07_whyskips.ipynb #c9f0f895
 def named_blocks(model:nn.Module) -> list:
-    "(name, block) of every block in the body's stages, in forward order: 'stage1.0', 'stage1.1', ..."
-    return [(f'{stage}.{i}', block) for stage, blocks in model.body.named_children() if stage.startswith('stage')
-            for i, block in enumerate(blocks)]
+    "(name, block) of every block in the body's stages, in forward order: 'stage1.0', 'stage1.1', …"
+    return [(f'{stage}.{i}', block) for stage, blocks in model.body.named_children()
+            if stage.startswith('stage') for i, block in enumerate(blocks)]
 
 def is_downsampling(block:nn.Module) -> bool:
     "True if `block` changes the resolution or the number of channels"
@@ -39,34 +40,40 @@ def is_downsampling(block:nn.Module) -> bool:
     return any(c.stride != (1, 1) for c in convs) or convs[0].in_channels != convs[-1].out_channels
 
 class Deleted(nn.Module):
-    "A residual block (`ResBlock` or `PreActBlock`) deleted at test time: its branch is gone, its shortcut path is left (x for a plain block)"
+    "A `ResBlock` or `PreActBlock` deleted at test time: its shortcut path is left (x if plain)"
     def __init__(self, block:nn.Module):
         super().__init__()
         if not isinstance(block, (ResBlock, PreActBlock)):
-            raise ValueError(f"can only delete a ResBlock or a PreActBlock, got {type(block).__name__}")
+            raise ValueError("can only delete a ResBlock or a PreActBlock, "
+                             f"got {type(block).__name__}")
         if not block.residual and is_downsampling(block):
-            raise ValueError("a plain downsampling block cannot be deleted: its output has another shape than its input")
+            raise ValueError("a plain downsampling block cannot be deleted: "
+                             "its output has another shape than its input")
         self.shortcut = block.shortcut if block.residual else nn.Identity()
         projected = isinstance(block, PreActBlock) and not isinstance(self.shortcut, nn.Identity)
-        self.pre = block.pre if projected else None             # a pre-activation projection sees BN-ReLU(x)
-        self.act = block.act if isinstance(block, ResBlock) else nn.Identity()   # nothing after a pre-activation sum
+        self.pre = block.pre if projected else None  # a pre-activation projection sees BN-ReLU(x)
+        # nothing after a pre-activation sum
+        self.act = block.act if isinstance(block, ResBlock) else nn.Identity()
 
     def forward(self, x):
         if self.pre is not None: return self.shortcut(self.pre(x))
         out = self.shortcut(x)
-        return self.act(out.clone() if out is x else out)   # an in-place ReLU must not overwrite the input
+        # an in-place ReLU must not overwrite the input
+        return self.act(out.clone() if out is x else out)
 
 def deletable(model:nn.Module) -> list:
-    "Indices (into `named_blocks`) of the blocks that can be deleted: all of a residual net, the shape-keeping ones of a plain net"
-    return [i for i, (_, b) in enumerate(named_blocks(model)) if b.residual or not is_downsampling(b)]
+    "Indices of deletable `named_blocks`: all in a residual net, shape-keeping ones in a plain net"
+    return [i for i, (_, b) in enumerate(named_blocks(model))
+            if b.residual or not is_downsampling(b)]
 
 def lesioned(model:nn.Module, idxs, deleted=Deleted) -> nn.Module:
-    "A copy of `model` with the blocks at `idxs` (indices into `named_blocks`) replaced by `deleted(block)`; `model` is untouched"
+    "A copy of `model`, `named_blocks` at `idxs` replaced by `deleted(block)`; `model` is untouched"
     model = copy.deepcopy(model)
     blocks = named_blocks(model)
     for i in idxs:
         if not 0 <= i < len(blocks):
-            raise ValueError(f"block index {i} out of range: the net has {len(blocks)} blocks, 0 to {len(blocks) - 1}")
+            raise ValueError(f"block index {i} out of range: the net has {len(blocks)} blocks, "
+                             f"0 to {len(blocks) - 1}")
         name, block = blocks[i]
         stage, j = name.split('.')
         getattr(model.body, stage)[int(j)] = deleted(block)
@@ -76,7 +83,7 @@ def lesioned(model:nn.Module, idxs, deleted=Deleted) -> nn.Module:
 LOSS = CrossEntropyLossFlat()
 
 def _bar(items, progress:bool):
-    "`items` with a fastprogress bar if `progress`, else plain (fastprogress prints even with display=False)"
+    "`items` with a fastprogress bar if `progress`, else plain (it prints even with display=False)"
     return progress_bar(list(items)) if progress else items
 
 def lesion_error(model:nn.Module, idxs, batches) -> float:
@@ -84,19 +91,22 @@ def lesion_error(model:nn.Module, idxs, batches) -> float:
     return evaluate(lesioned(model, idxs), batches, LOSS)[1]
 
 def single_lesions(nets:dict, batches, progress:bool=True) -> pd.DataFrame:
-    "Error of every net in `nets` (name → model) with each block deleted in turn (NaN where it cannot be), and intact"
+    "Errors of `nets` (name → model), intact and with each block deleted in turn (NaN: can't be)"
     intact = {k: evaluate(m, batches, LOSS)[1] for k, m in nets.items()}
     tasks = [(k, i) for k, m in nets.items() for i in range(len(named_blocks(m)))]
     rows = []
     for k, i in _bar(tasks, progress):
         name, block = named_blocks(nets[k])[i]
         error = lesion_error(nets[k], [i], batches) if i in deletable(nets[k]) else np.nan
-        rows.append(dict(net=k, block=i, name=name, downsampling=is_downsampling(block), intact=intact[k], error=error))
+        rows.append(dict(net=k, block=i, name=name, downsampling=is_downsampling(block),
+                         intact=intact[k], error=error))
     return pd.DataFrame(rows)
 
-def multi_lesions(nets:dict, batches, n_samples:int=3, seed:int=0, progress:bool=True) -> pd.DataFrame:
-    "Error with k random shape-keeping blocks deleted at once, k = 1…n, `n_samples` different subsets per k, the same in every net"
-    keep = [{i for i, (_, b) in enumerate(named_blocks(m)) if not is_downsampling(b)} for m in nets.values()]
+def multi_lesions(nets:dict, batches, n_samples:int=3, seed:int=0,
+                  progress:bool=True) -> pd.DataFrame:
+    "Error, k = 1…n shape-keeping blocks deleted: `n_samples` random subsets per k, same for all"
+    keep = [{i for i, (_, b) in enumerate(named_blocks(m)) if not is_downsampling(b)}
+            for m in nets.values()]
     pool, rng, subsets = sorted(set.intersection(*keep)), random.Random(seed), []
     for k in range(1, len(pool) + 1):
         drawn = []
@@ -106,19 +116,20 @@ def multi_lesions(nets:dict, batches, n_samples:int=3, seed:int=0, progress:bool
         subsets += [(k, j, s) for j, s in enumerate(drawn)]
     rows = []
     for k, j, s in _bar(subsets, progress):
-        rows += [dict(net=net, k=k, sample=j, blocks=s, error=lesion_error(m, s, batches)) for net, m in nets.items()]
+        rows += [dict(net=net, k=k, sample=j, blocks=s, error=lesion_error(m, s, batches))
+                 for net, m in nets.items()]
     return pd.DataFrame(rows)
 
 def lesion_increase(single:pd.DataFrame) -> pd.DataFrame:
-    "Increase of error (deleted − intact) per shape-keeping block that every net can lose: one column per net"
+    "Error increase (deleted − intact) per shape-keeping block all nets can lose; a column per net"
     d = single[~single.downsampling].pivot(index='block', columns='net', values='error')
     d = d.dropna() - single.groupby('net').intact.first()
     return d
 
 
 def plot_lesions(single:pd.DataFrame, multi:pd.DataFrame, title:str=''):
-    "Left: error with one block deleted (dashed: intact nets; grey bands: downsampling blocks). Right: error vs k blocks deleted"
-    fig, axs = plt.subplots(1, 2, figsize=(12, 4))
+    "Error with one block deleted (dashed: intact; grey: downsampling blocks), and vs k deleted"
+    fig, axs = plt.subplots(2, 1, figsize=(9, 8))
     for net, d in single.groupby('net', sort=False):
         c = COLORS.get(net)
         axs[0].plot(d.block, 100 * d.error, 'o-', color=c, label=f'{net}, one block deleted')
@@ -130,17 +141,18 @@ def plot_lesions(single:pd.DataFrame, multi:pd.DataFrame, title:str=''):
         axs[1].axhline(100 * d.intact.iloc[0], color=c, ls='--', lw=1)
     names = single.drop_duplicates('block')
     for b in names[names.downsampling].block: axs[0].axvspan(b - 0.4, b + 0.4, color='0.9')
-    axs[0].set_xticks(names.block, names.name, rotation=60, fontsize=8)
+    axs[0].set_xticks(names.block, names.name, rotation=45)
     axs[0].set(ylabel='validation error (%)', title='one block deleted')
-    axs[1].set(xlabel='number of blocks deleted (k)', ylabel='validation error (%)', title='k random blocks deleted')
-    for ax in axs: ax.axhline(90, color='gray', ls=':', lw=1); ax.legend(fontsize=8)
+    axs[1].set(xlabel='number of blocks deleted (k)', ylabel='validation error (%)',
+               title='k random blocks deleted')
+    for ax in axs: ax.axhline(90, color='gray', ls=':', lw=1); ax.legend()
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 # %% ../nbs/07_whyskips.ipynb #8e296a06
 def filter_normalized_direction(model:nn.Module, seed:int=0) -> dict:
-    "A random direction (parameter name → tensor) with each filter's norm equal to the model's filter; 0 for biases and BN"
+    "Random direction (parameter name → tensor) with the model's filter norms; 0 for biases and BN"
     gen, d = torch.Generator().manual_seed(seed), {}
     for name, p in model.named_parameters():
         if p.ndim <= 1: d[name] = torch.zeros_like(p); continue
@@ -150,7 +162,7 @@ def filter_normalized_direction(model:nn.Module, seed:int=0) -> dict:
     return d
 
 def losses_at(model:nn.Module, dirs:list, coords, batches, progress:bool=True) -> np.ndarray:
-    "Loss on `batches` at the weights w + Σ c_k·dirs[k] for every tuple c in `coords` (eval mode); the weights are restored after"
+    "Eval-mode loss on `batches` at w + Σ c_k·dirs[k] per tuple c in `coords`; restores the weights"
     params = dict(model.named_parameters())
     w = {k: p.detach().clone() for k, p in params.items()}
     losses = []
@@ -164,18 +176,22 @@ def losses_at(model:nn.Module, dirs:list, coords, batches, progress:bool=True) -
             for k, p in params.items(): p.copy_(w[k])
     return np.array(losses)
 
-def slices_1d(model:nn.Module, batches, n_dirs:int=3, n:int=31, span:float=0.25, seed:int=0, progress:bool=True):
-    "Alphas and the losses along `n_dirs` random filter-normalised directions (one row each), α in [-span, span]"
+def slices_1d(model:nn.Module, batches, n_dirs:int=3, n:int=31, span:float=0.25, seed:int=0,
+              progress:bool=True):
+    "α in [-span, span] and losses along `n_dirs` random filter-normalised directions, one row each"
     alphas = np.linspace(-span, span, n)
-    rows = [losses_at(model, [filter_normalized_direction(model, seed + k)], [(a,) for a in alphas], batches, progress)
+    rows = [losses_at(model, [filter_normalized_direction(model, seed + k)], [(a,) for a in alphas],
+                      batches, progress)
             for k in range(n_dirs)]
     return alphas, np.stack(rows)
 
 def slice_2d(model:nn.Module, batches, n:int=9, span:float=1., seed:int=0, progress:bool=True):
-    "Alphas and the n×n grid of losses on the plane of two random filter-normalised directions (rows: β, columns: α)"
+    "Alphas and the n×n loss grid on two random filter-normalised directions (rows: β, columns: α)"
     alphas = np.linspace(-span, span, n)
-    dirs = [filter_normalized_direction(model, seed + 1000), filter_normalized_direction(model, seed + 1001)]
-    return alphas, losses_at(model, dirs, [(a, b) for b in alphas for a in alphas], batches, progress).reshape(n, n)
+    dirs = [filter_normalized_direction(model, seed + 1000),
+            filter_normalized_direction(model, seed + 1001)]
+    return alphas, losses_at(model, dirs, [(a, b) for b in alphas for a in alphas], batches,
+                             progress).reshape(n, n)
 
 # %% ../nbs/07_whyskips.ipynb #6ea9ab1b
 def n_dips(curve) -> int:
@@ -189,16 +205,19 @@ def roughness(curves) -> float:
 
 # %% ../nbs/07_whyskips.ipynb #182be0c5
 def plot_landscapes(lands:dict, title:str=''):
-    "Contours of log10 loss on the 2-D slices side by side, then the 1-D slices; `lands`: net → ((alphas, curves), (alphas, grid))"
-    fig, axs = plt.subplots(1, len(lands) + 1, figsize=(5 * len(lands) + 5, 4.2))
+    "Log10-loss contours side by side, then 1-D slices; `lands`: net → ((α, curves), (α, grid))"
+    fig = plt.figure(figsize=(9, 8.4))
+    gs = fig.add_gridspec(2, len(lands))
+    axs = [fig.add_subplot(gs[0, i]) for i in range(len(lands))] + [fig.add_subplot(gs[1, :])]
     top = max(np.log10(g).max() for (_, (_, g)) in lands.values())
     low = min(np.log10(g).min() for (_, (_, g)) in lands.values())
     levels = np.linspace(low, top, 25)
     for ax, (net, ((a1, curves), (a2, grid))) in zip(axs, lands.items()):
         cs = ax.contour(a2, a2, np.log10(grid), levels=levels, cmap='viridis')
-        ax.clabel(cs, cs.levels[::3], fontsize=7, fmt='%.1f')
+        ax.clabel(cs, cs.levels[::6], fmt='%.1f')
         ax.plot(0, 0, 'k+')
-        ax.set(title=f'{net}: log10 training loss', xlabel='α (direction 1)', ylabel='β (direction 2)', aspect='equal')
+        ax.set(title=f'{net}: log10 loss', xlabel='α (direction 1)', ylabel='β (direction 2)',
+               aspect='equal')
         for k, c in enumerate(curves):
             axs[-1].plot(a1, c, color=COLORS.get(net), lw=1, label=net if k == 0 else None)
     axs[-1].set(xlabel='α', ylabel='training loss', title='1-D slices through the trained weights')
@@ -209,13 +228,15 @@ def plot_landscapes(lands:dict, title:str=''):
 
 # %% ../nbs/07_whyskips.ipynb #d67d8ab4
 def block_io(model:nn.Module, x) -> list:
-    "(input, output) of every block of `model` (`named_blocks`) on the batch `x`, recorded with fastai `Hooks`"
+    "(input, output) of each of `model`'s `named_blocks` on batch `x`, recorded with fastai `Hooks`"
     blocks = [b for _, b in named_blocks(model)]
-    with torch.no_grad(), Hooks(blocks, lambda m, i, o: (i[0].clone(), o.clone())) as hooks: model(x)
+    with torch.no_grad(), Hooks(blocks, lambda m, i, o: (i[0].clone(), o.clone())) as hooks:
+        model(x)
     return hooks.stored
 
 # %% ../nbs/07_whyskips.ipynb #d9d4f495
-VARIANTS = ('residual', 'zero-init', 'pre-activation')    # the original block and the two refinements, as kinds of net
+# the original block and the two refinements, as kinds of net
+VARIANTS = ('residual', 'zero-init', 'pre-activation')
 
 def variant_names(depth:int) -> list:
     "The names of the three variants at `depth`: 'res-20', 'zeroinit-20', 'preact-20'"
@@ -223,7 +244,7 @@ def variant_names(depth:int) -> list:
 
 # %% ../nbs/07_whyskips.ipynb #c0c7c76d
 def plot_variants(records:pd.DataFrame, ax=None):
-    "fastai's smoothed training loss per batch of every net in `records` (records of `run_models`, with `losses`)"
+    "fastai's smoothed training loss per batch of every net in `records` (records of `run_models`)"
     ax = ax or plt.subplots(figsize=(6, 3.8))[1]
     for r in records.itertuples():
         label = f"{r.name}: {r.train_error:.1%} train / {r.valid_error:.1%} valid error"
@@ -235,74 +256,89 @@ def plot_variants(records:pd.DataFrame, ax=None):
 
 # %% ../nbs/07_whyskips.ipynb #66f041e1
 def trained_pair(models, depth:int, progress:bool=True) -> tuple:
-    "{'plain': net, 'residual': net} of `depth` from the folder `models` (trained with `DEMO_RECIPE` and saved there if missing), and their recipe"
+    "({'plain': net, 'residual': net}, recipe) of `depth` in `models`; trains missing ones into it"
     names = {kind: net_name(kind, depth) for kind in ('plain', 'residual')}
     missing = [n for n in names.values() if not (Path(models)/f'{n}.pth').exists()]
     if missing: run_models(missing, models, progress=progress)
     loaded = {kind: load_trained(models, n) for kind, n in names.items()}
     recipes = [rec['recipe'] for _, rec in loaded.values()]
     if recipes[0] != recipes[1]:
-        raise ValueError(f"{names['plain']} and {names['residual']} in {models} were trained with different recipes: {recipes}")
+        raise ValueError(f"{names['plain']} and {names['residual']} in {models} were trained with "
+                         f"different recipes: {recipes}")
     return {kind: m for kind, (m, _) in loaded.items()}, recipes[0]
 
 @call_parse
 def lesion(
-    models:str='demo_output',   # folder of trained nets (the demo's); missing ones are trained with DEMO_RECIPE and saved there
+    models:str='demo_output',   # folder of nets; missing ones are trained into it with DEMO_RECIPE
     depth:int=20,               # depth of the plain/residual pair (6n+2)
     samples:int=None,           # random subsets of blocks per k (default: 5, or 3 in quick mode)
     seed:int=0,                 # seed of the random subsets
     out:str='lesion_output',    # output folder: lesion.png, lesion.json
 ):
-    "Delete blocks of a trained plain net and its residual twin at test time: validation error per deleted block and vs the number deleted"
+    "Delete blocks of a trained plain net and its residual twin: validation error by block and vs k"
     samples = check_int('samples', pick(full=5, quick=3) if samples is None else samples, 1)
     net_name('plain', depth); check_int('seed', seed, 0)
     pair, recipe = trained_pair(models, depth)
     batches = list(recipe_dls(recipe).valid)
-    print(f"deleting blocks of plain-{depth} and res-{depth} ({len(named_blocks(pair['plain']))} blocks each), "
+    print(f"deleting blocks of plain-{depth} and res-{depth} "
+          f"({len(named_blocks(pair['plain']))} blocks each), "
           f"{sum(len(b[1]) for b in batches)} validation images")
     single = single_lesions(pair, batches)
     multi = multi_lesions(pair, batches, samples, seed)
     inc = lesion_increase(single)
-    summary = dict(intact=single.groupby('net').intact.first().to_dict(), mean_increase=inc.mean().to_dict(),
-                   median_increase=inc.median().to_dict(), factor=inc.plain.mean() / inc.residual.mean())
+    summary = dict(intact=single.groupby('net').intact.first().to_dict(),
+                   mean_increase=inc.mean().to_dict(), median_increase=inc.median().to_dict(),
+                   factor=inc.plain.mean() / inc.residual.mean())
     fig = plot_lesions(single, multi, f'{depth}-layer nets from {models}, seed {recipe["seed"]}')
-    print(f"one shape-keeping block deleted, mean increase of validation error: plain {inc.plain.mean():.1%}, "
-          f"residual {inc.residual.mean():.1%} ({summary['factor']:.1f}×)")
-    paths = save_figure(fig, out, 'lesion', dict(config=dict(models=str(models), depth=depth, samples=samples, seed=seed, recipe=recipe), provenance=provenance(),
-                                         summary=summary, single=single.replace({np.nan: None}).to_dict('records'), multi=multi.to_dict('records')))
+    print("one shape-keeping block deleted, mean increase of validation error: plain "
+          f"{inc.plain.mean():.1%}, residual {inc.residual.mean():.1%} ({summary['factor']:.1f}×)")
+    paths = save_figure(fig, out, 'lesion',
+                        dict(config=dict(models=str(models), depth=depth, samples=samples,
+                                         seed=seed, recipe=recipe),
+                             provenance=provenance(), summary=summary,
+                             single=single.replace({np.nan: None}).to_dict('records'),
+                             multi=multi.to_dict('records')))
     print('wrote ' + ' and '.join(map(str, paths)))
     return summary
 
 @call_parse
 def landscape(
-    models:str='demo_output',   # folder of trained nets (the demo's); missing ones are trained with DEMO_RECIPE and saved there
+    models:str='demo_output',   # folder of nets; missing ones are trained into it with DEMO_RECIPE
     depth:int=56,               # depth of the plain/residual pair (6n+2)
-    images:int=None,            # fixed training images the loss is measured on (default: 256, or 128 in quick mode)
+    images:int=None,            # training images for the loss (default: 256, or 128 in quick mode)
     grid:int=None,              # points per side of the 2-D grid (default: 21, or 7 in quick mode)
-    slices:int=None,            # random directions for the 1-D slices (default: 6, or 4 in quick mode)
+    slices:int=None,            # random directions for 1-D slices (default: 6, or 4 in quick mode)
     points:int=31,              # points per 1-D slice
     span2d:float=1.,            # the 2-D grid covers [-span2d, span2d]²
     span1d:float=0.15,          # the 1-D slices cover [-span1d, span1d]
     seed:int=0,                 # seed of the random directions
     out:str='landscape_output', # output folder: landscape.png, landscape.json
 ):
-    "Loss landscape of a trained plain net and its residual twin along random filter-normalised directions: contours, 1-D slices, roughness"
-    images = check_int('images', pick(256, 128) if images is None else images, 1, DEMO_RECIPE['n_train'])
-    grid, slices = check_int('grid', pick(21, 7) if grid is None else grid, 3), check_int('slices', pick(6, 4) if slices is None else slices, 1)
-    check_int('points', points, 3); check_float('span2d', span2d, 0); check_float('span1d', span1d, 0)
+    "Loss landscape of a trained plain net and its residual twin: contours, 1-D slices, roughness"
+    images = check_int('images', pick(256, 128) if images is None else images, 1,
+                       DEMO_RECIPE['n_train'])
+    grid, slices = (check_int('grid', pick(21, 7) if grid is None else grid, 3),
+                    check_int('slices', pick(6, 4) if slices is None else slices, 1))
+    check_int('points', points, 3)
+    check_float('span2d', span2d, 0); check_float('span1d', span1d, 0)
     net_name('plain', depth); check_int('seed', seed, 0)
     pair, recipe = trained_pair(models, depth)
     batches = list(train_eval_dl(recipe_dls(recipe), images, seed=recipe['seed']))
-    print(f"loss of plain-{depth} and res-{depth} on {images} training images: {grid}×{grid} grid, {slices} slices of {points} points")
-    lands = {kind: (slices_1d(m, batches, slices, points, span1d, seed), slice_2d(m, batches, grid, span2d, seed))
+    print(f"loss of plain-{depth} and res-{depth} on {images} training images: {grid}×{grid} grid, "
+          f"{slices} slices of {points} points")
+    lands = {kind: (slices_1d(m, batches, slices, points, span1d, seed),
+                    slice_2d(m, batches, grid, span2d, seed))
              for kind, m in pair.items()}
-    numbers = {kind: dict(roughness=roughness(c), dips=[n_dips(x) for x in c], loss_at_w=float(g[grid // 2, grid // 2]),
-                          alphas_1d=a1.tolist(), slices=c.tolist(), alphas_2d=a2.tolist(), grid=g.tolist())
+    numbers = {kind: dict(roughness=roughness(c), dips=[n_dips(x) for x in c],
+                          loss_at_w=float(g[grid // 2, grid // 2]), alphas_1d=a1.tolist(),
+                          slices=c.tolist(), alphas_2d=a2.tolist(), grid=g.tolist())
                for kind, ((a1, c), (a2, g)) in lands.items()}
-    print('roughness (dips per 1-D slice): ' + ', '.join(f"{k} {v['roughness']:.2f}" for k, v in numbers.items()))
+    print('roughness (dips per 1-D slice): ' + ', '.join(f"{k} {v['roughness']:.2f}"
+                                                         for k, v in numbers.items()))
     fig = plot_landscapes(lands, f'{depth}-layer nets from {models}, {images} training images')
-    config = dict(models=str(models), depth=depth, images=images, grid=grid, slices=slices, points=points,
-                  span2d=span2d, span1d=span1d, seed=seed, recipe=recipe)
-    paths = save_figure(fig, out, 'landscape', dict(config=config, provenance=provenance(), **numbers))
+    config = dict(models=str(models), depth=depth, images=images, grid=grid, slices=slices,
+                  points=points, span2d=span2d, span1d=span1d, seed=seed, recipe=recipe)
+    paths = save_figure(fig, out, 'landscape',
+                        dict(config=config, provenance=provenance(), **numbers))
     print('wrote ' + ' and '.join(map(str, paths)))
     return {k: v['roughness'] for k, v in numbers.items()}

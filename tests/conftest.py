@@ -1,11 +1,13 @@
-"Shared fixtures: one classroom demo per test session, one miniature Imagenette, no network for Imagenette."
+"""Shared fixtures: one classroom demo per test session, one miniature Imagenette,
+no network for Imagenette."""
 import pytest
 from helpers import quietly
 
 @pytest.fixture(scope='session')
 def demo_out(tmp_path_factory):
-    "Folder of one `demo()` run with the default options: plain-20/56 and res-20/56 trained (`load_trained`), figure, table"
-    from resnet_course.degradation import demo      # imported here: collecting other test files does not need it
+    "Default `demo()` run's folder: plain-20/56, res-20/56 trained (`load_trained`), figure, table"
+    # imported here: collecting other test files does not need it
+    from resnet_course.degradation import demo
     out = tmp_path_factory.mktemp('demo')/'demo_output'
     quietly(demo, out=str(out))
     return out
@@ -14,7 +16,8 @@ def demo_out(tmp_path_factory):
 def mini(tmp_path_factory):
     "A miniature Imagenette: 4 training and 2 validation JPEGs of 40 px per class"
     from resnet_course.data import make_mini_imagenette
-    return make_mini_imagenette(tmp_path_factory.mktemp('data')/'mini', n_train=4, n_valid=2, size=40)
+    return make_mini_imagenette(tmp_path_factory.mktemp('data')/'mini',
+                                n_train=4, n_valid=2, size=40)
 
 @pytest.fixture
 def no_download(monkeypatch):

@@ -1,5 +1,5 @@
-"""Bad input on the command line: every option of every `resnet-course` command, one line and exit status 2,
-before any training; damaged files in output folders named; `--help` everywhere."""
+"""Bad input on the command line: every option of every `resnet-course` command, one line and
+exit status 2, before any training; damaged files in output folders named; `--help` everywhere."""
 import pytest
 from fastcore.xtras import modified_env
 from helpers import one_error_line
@@ -18,7 +18,8 @@ BAD = [  # (argv, what the one error line must say)
     (['demo', '--lr', '0'], 'lr must be a number > 0, got 0'),
     (['demo', '--lr', 'fast'], "argument --lr: invalid float value: 'fast'"),
     (['demo', '--epochs', '2.5'], "argument --epochs: invalid int value: '2.5'"),
-    (['demo', '--data', '/nowhere'], 'Fashion-MNIST file train-images-idx3-ubyte[.gz] not found in /nowhere'),
+    (['demo', '--data', '/nowhere'],
+     'Fashion-MNIST file train-images-idx3-ubyte[.gz] not found in /nowhere'),
     (['demo', '--colour', 'red'], 'unrecognized arguments: --colour red'),
     (['summary', 'vgg16'], "unknown net 'vgg16'; valid names"),
     (['summary', 'resnet35'], 'valid names: resnet18/34/50/101/152'),
@@ -55,16 +56,30 @@ BAD = [  # (argv, what the one error line must say)
     (['landscape', '--images', '5000'], 'images must be an integer from 1 to 2000'),
     (['landscape', '--span2d', '0'], 'span2d must be a number > 0'),
     (['landscape', '--span1d', '-1'], 'span1d must be a number > 0'),
+    (['fashion', '--epochs', '-1'], 'epochs must be an integer ≥ 1'),
+    (['fashion', '--bs', '0'], 'bs must be an integer ≥ 1'),
+    (['fashion', '--lr', '0'], 'lr must be a number > 0'),
+    (['fashion', '--label-smoothing', '2'], 'label_smoothing must be a number ≥ 0 and ≤ 1'),
+    (['fashion', '--model', 'vgg16'], 'unknown net'),
+    (['fashion', '--model', 'res-21'], '6n+2'),
+    (['fashion', '--width', '0'], 'width must be an integer ≥ 1'),
+    (['fashion', '--stem-stride', '3'], 'stem_stride must be an integer from 1 to 2'),
+    (['fashion', '--n-train', '5'], 'n_train must be an integer ≥ 10'),
+    (['fashion', '--n-train', '70000'], 'n_train must be an integer from 1 to '),
+    (['fashion', '--seed', '-1'], 'seed must be an integer ≥ 0'),
+    (['fashion', '--data', '/nowhere'], 'not found in /nowhere'),
 ]
 
 @pytest.mark.parametrize('argv, says', BAD, ids=[' '.join(a) for a, _ in BAD])
 def test_bad_value_is_one_line(argv, says, tmp_path, capsys, no_download):
-    out = ['--out', str(tmp_path/'out')] if argv[0] in ('demo', 'gradients', 'train', 'lesion', 'landscape') else []
+    out = (['--out', str(tmp_path/'out')]
+           if argv[0] in ('demo', 'gradients', 'train', 'lesion', 'landscape', 'fashion') else [])
     models = ['--models', str(tmp_path/'models')] if argv[0] in ('lesion', 'landscape') else []
     data = ['--data', str(tmp_path/'nowhere')] if argv[0] == 'train' else []
     assert main(argv + out + models + data) == 2
     assert says in one_error_line(capsys, argv[0])
-    assert not (tmp_path/'models').exists() and not (tmp_path/'out').exists()     # refused before anything ran
+    # refused before anything ran
+    assert not (tmp_path/'models').exists() and not (tmp_path/'out').exists()
 
 @pytest.mark.parametrize('cmd', list(COMMANDS))
 def test_help(cmd, capsys):
@@ -78,15 +93,18 @@ def test_unknown_command_and_no_command(capsys):
 
 @pytest.mark.parametrize('value', ['half', 'fp8', 'int8'])
 def test_bad_precision_fails_first(value, capsys, tmp_path):
-    with modified_env(RESNET_COURSE_PRECISION=value): assert main(['demo', '--out', str(tmp_path/'d')]) == 2
+    with modified_env(RESNET_COURSE_PRECISION=value):
+        assert main(['demo', '--out', str(tmp_path/'d')]) == 2
     err = one_error_line(capsys, 'demo')
-    assert f"RESNET_COURSE_PRECISION={value!r} is not a precision; valid: auto, fp32, bf16, fp16" in err
+    assert (f"RESNET_COURSE_PRECISION={value!r} is not a precision; "
+            "valid: auto, fp32, bf16, fp16") in err
     assert not (tmp_path/'d').exists()
 
 def test_fp16_on_a_cpu(capsys, tmp_path):
     import torch
     if torch.cuda.is_available(): pytest.skip('this machine has a GPU: fp16 is valid here')
-    with modified_env(RESNET_COURSE_PRECISION='fp16'): assert main(['demo', '--out', str(tmp_path/'d')]) == 2
+    with modified_env(RESNET_COURSE_PRECISION='fp16'):
+        assert main(['demo', '--out', str(tmp_path/'d')]) == 2
     assert 'fp16 needs a CUDA GPU' in one_error_line(capsys, 'demo')
 
 def test_damaged_run_json_is_named(mini, tmp_path, capsys):
@@ -94,7 +112,8 @@ def test_damaged_run_json_is_named(mini, tmp_path, capsys):
     (out/'models').mkdir(parents=True)
     (out/'models'/'epoch_0.pth').write_bytes(b'')
     (out/'run.json').write_text('{"arch": "res-8", ')
-    assert main(['train', '--data', str(mini), '--size', '32', '--arch', 'res-8', '--out', str(out), '--resume']) == 2
+    assert main(['train', '--data', str(mini), '--size', '32', '--arch', 'res-8',
+                 '--out', str(out), '--resume']) == 2
     assert f'damaged file {out}/run.json' in one_error_line(capsys, 'train')
 
 def test_damaged_record_is_named(tmp_path, capsys):
@@ -103,3 +122,22 @@ def test_damaged_record_is_named(tmp_path, capsys):
         (tmp_path/f'{name}.pth').write_bytes(b'')
     assert main(['lesion', '--models', str(tmp_path), '--out', str(tmp_path/'out')]) == 2
     assert f'damaged file {tmp_path}/plain-20.json' in one_error_line(capsys, 'lesion')
+
+def test_fashion_command_quick(tmp_path, capsys):
+    "The `fashion` command on a small subset: its record, and a second call that trains nothing"
+    from resnet_course.core import read_json
+    out = tmp_path/'f'
+    args = ['fashion', '--out', str(out), '--n-train', '500', '--epochs', '1',
+            '--data', 'embedded', '--width', '8']
+    assert main(args) == 0
+    r = read_json(out/'result.json')
+    assert (r['epochs'], len(r['history']), r['train_images'],
+            r['test_images']) == (1, 1, 500, 2000)
+    assert (0.1 < r['test_accuracy'] <= 1 and r['seconds'] > 0 and r['params'] > 0
+            and (out/'model.pth').exists())
+    assert r['recipe']['width'] == 8 and r['precision'] in ('fp32', 'bf16')
+    capsys.readouterr()
+    assert main(args) == 0 and 'test accuracy' in capsys.readouterr().out
+    assert read_json(out/'result.json') == r                          # reused, not retrained
+    assert main(args[:-2] + ['--width', '16']) == 2
+    assert 'other settings' in one_error_line(capsys, 'fashion')

@@ -1,12 +1,14 @@
-"Degradation on real data: the classroom demo's claims, its outputs and reproducibility, resuming after an interruption."
+"""Degradation on real data: the classroom demo's claims, its outputs and reproducibility, resuming
+after an interruption."""
 import json, warnings
 from pathlib import Path
 import pytest
 from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat
 from helpers import is_png, quietly
-from resnet_course.degradation import (DEMO_CLAIMS, DEMO_RECIPE, SUMMARY, demo, evaluate, failed_claims, load_trained,
-                                       read_record, recipe_dls, run_models)
+from resnet_course.degradation import (DEMO_CLAIMS, DEMO_RECIPE, SUMMARY, demo, evaluate,
+                                       failed_claims, load_trained, read_record, recipe_dls,
+                                       run_models)
 from resnet_course.training import Interrupt
 
 NAMES = ['plain-20', 'plain-56', 'res-20', 'res-56']
@@ -22,8 +24,9 @@ def test_demo_outputs_agree_with_the_records(demo_out):
     for r in rows:
         assert set(r) == set(SUMMARY)
         rec = read_record(demo_out, r['name'])
-        assert {k: rec[k] for k in SUMMARY} == r                              # results.json repeats each record
-        assert rec['history'][-1]['train_error'] == r['train_error'] and len(rec['history']) == DEMO_RECIPE['epochs']
+        assert {k: rec[k] for k in SUMMARY} == r        # results.json repeats each record
+        assert (rec['history'][-1]['train_error'] == r['train_error']
+                and len(rec['history']) == DEMO_RECIPE['epochs'])
     md = (demo_out/'results.md').read_text()
     assert md.startswith('| name | kind | depth | params | seconds |')
     for r in rows: assert f"| {r['name']} | {r['kind']} | {r['depth']} | {r['params']} |" in md
@@ -37,7 +40,7 @@ def test_demo_claims(demo_out):
 
 @pytest.mark.slow
 def test_demo_rerun_reuses_and_fresh_run_reproduces(demo_out, tmp_path):
-    "A rerun in the same folder trains nothing; the same seed in a fresh folder gives every error again"
+    "A rerun in its folder trains nothing; the same seed in a fresh folder gives every error again"
     again = quietly(demo, out=str(demo_out))
     assert again.reused.all()
     fresh = tmp_path/'fresh'
@@ -51,7 +54,8 @@ def test_load_trained(demo_out):
     "The saved weights give the recorded validation error"
     model, rec = load_trained(demo_out, 'res-56')
     assert not model.training and rec['recipe'] == DEMO_RECIPE
-    _, err = evaluate(model, recipe_dls(rec['recipe']).valid, CrossEntropyLossFlat(), rec['precision'])
+    _, err = evaluate(model, recipe_dls(rec['recipe']).valid, CrossEntropyLossFlat(),
+                      rec['precision'])
     assert err == pytest.approx(rec['valid_error'], abs=1e-6)
 
 class CountFits(Callback):
@@ -68,16 +72,19 @@ class CtrlC(Callback):
 
 @pytest.mark.parametrize('stop', [CtrlC(at=2), Interrupt(3)], ids=['Ctrl-C', 'cancelled fit'])
 def test_resume_after_interrupt(tmp_path, stop):
-    "Stopped in the second model: only the first is saved; the rerun trains the other two and keeps the first"
+    "Stopped in the second model: only the first is saved; a rerun trains the other two, keeps it"
     names = ['plain-8', 'res-8', 'plain-14']
-    with pytest.raises((KeyboardInterrupt, RuntimeError)): quietly(run_models, names, tmp_path, cbs=[stop], **TINY)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ['plain-8.json', 'plain-8.pth']   # nothing half-written
+    with pytest.raises((KeyboardInterrupt, RuntimeError)):
+        quietly(run_models, names, tmp_path, cbs=[stop], **TINY)
+    # nothing half-written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['plain-8.json', 'plain-8.pth']
     mtime = (tmp_path/'plain-8.pth').stat().st_mtime_ns
     count = CountFits()
     df = quietly(run_models, names, tmp_path, cbs=[count], **TINY)
     assert count.n == 2 and df.reused.tolist() == [True, False, False]
     assert (tmp_path/'plain-8.pth').stat().st_mtime_ns == mtime
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f'{n}.{e}' for n in names for e in ('json', 'pth'))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f'{n}.{e}' for n in names
+                                                                for e in ('json', 'pth'))
 
 def test_damaged_record_is_retrained_with_a_warning(tmp_path):
     quietly(run_models, ['res-8'], tmp_path, **TINY)
@@ -88,12 +95,16 @@ def test_damaged_record_is_retrained_with_a_warning(tmp_path):
         df = quietly(run_models, ['res-8'], tmp_path, **TINY)
     assert not df.reused.any()
     said = [str(w.message) for w in caught if 'damaged' in str(w.message)]
-    assert len(said) == 1 and said[0].startswith(f'damaged file {tmp_path}/res-8.json (JSONDecodeError: ')
+    assert (len(said) == 1
+            and said[0].startswith(f'damaged file {tmp_path}/res-8.json (JSONDecodeError: '))
     assert said[0].endswith('): training res-8 again')
-    assert read_record(tmp_path, 'res-8')['valid_error'] == first['valid_error']      # the same seed, the same net
+    # the same seed, the same net
+    assert read_record(tmp_path, 'res-8')['valid_error'] == first['valid_error']
 
-@pytest.mark.parametrize('name, msg', [('plain-21', r'6n\+2'), ('res-54', r'6n\+2'), ('res-2', r'6n\+2'),
-                                       ('resnet-20', 'valid names'), ('plain20', 'valid names'), ('cifar-plain20', 'valid names')])
+@pytest.mark.parametrize('name, msg', [('plain-21', r'6n\+2'), ('res-54', r'6n\+2'),
+                                       ('res-2', r'6n\+2'), ('resnet-20', 'valid names'),
+                                       ('plain20', 'valid names'),
+                                       ('cifar-plain20', 'valid names')])
 def test_bad_names_fail_before_training(tmp_path, name, msg):
     with pytest.raises(ValueError, match=msg): run_models(['plain-8', name], tmp_path)
     assert not list(tmp_path.iterdir())

@@ -32,15 +32,18 @@ def test_cifar_depth_must_be_6n_plus_2(depth):
 
 def test_bad_width_and_bottleneck():
     with pytest.raises(ValueError, match='width'): cifar_resnet(20, width=0)
-    with pytest.raises(ValueError, match='divisible by 4'): custom_resnet([1], [30], 10, block=Bottleneck)
+    with pytest.raises(ValueError, match='divisible by 4'):
+        custom_resnet([1], [30], 10, block=Bottleneck)
 
 def test_wrong_input_channels_names_both_counts():
     model = cifar_resnet(20, in_channels=1, width=4)
-    with pytest.raises(ValueError, match='1 channels.*got 3 channels'): model(torch.randn(2, 3, 28, 28))
+    with pytest.raises(ValueError, match='1 channels.*got 3 channels'):
+        model(torch.randn(2, 3, 28, 28))
     with pytest.raises(ValueError, match='with 3 channels'): resnet34(10)(torch.randn(3, 64, 64))
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, '-c', 'from resnet_course.cli import main; raise SystemExit(main())', *args],
+    return subprocess.run([sys.executable, '-c',
+                           'from resnet_course.cli import main; raise SystemExit(main())', *args],
                           capture_output=True, text=True, timeout=120)
 
 def test_summary_command():
