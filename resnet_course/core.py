@@ -180,7 +180,8 @@ def record_label(p:dict) -> str:
     "One line on where a recorded result comes from (a `provenance` dict, or a record holding one)"
     p = p.get('provenance', p)
     where = p['gpu'] or f"{p['cpu']}, {p['threads']} threads"
-    return (f"recorded run: `{p['command']}`, commit {p['commit']}, {p['date'][:10]}, {where}, "
+    command = p['command'].replace(f'{RESULTS.parent}/', '')    # paths in the repository: relative
+    return (f"recorded run: `{command}`, commit {p['commit']}, {p['date'][:10]}, {where}, "
             f"{p['precision']}")
 
 # %% ../nbs/00_core.ipynb #081315a1
