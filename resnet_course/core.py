@@ -7,11 +7,11 @@ Docs: https://resnet-course.github.io/resnet_course/core.html.md"""
 # %% auto #0
 __all__ = ['QUICK_ENV', 'PRECISION_ENV', 'PRECISIONS', 'FIG_DPI', 'FONT_PT', 'COURSE_STYLE', 'RESULTS', 'COLORS', 'is_quick',
            'pick', 'on_gpu', 'cpu_flags', 'cpu_has_bf16', 'precision', 'CPUMixedPrecision', 'autocast_for',
-           'for_device', 'device_info', 'run_banner', 'write_atomic', 'write_json', 'read_json', 'save_figure',
+           'for_device', 'device_info', 'run_banner', 'write_atomic', 'write_json', 'read_json', 'save_figure', 'shown',
            'git_commit', 'cpu_name', 'provenance', 'record_label', 'check_int', 'check_float']
 
 # %% ../nbs/00_core.ipynb #49956025
-import contextlib, json, os, platform, subprocess, sys, time
+import contextlib, io, json, os, platform, subprocess, sys, time
 from pathlib import Path
 import torch
 import matplotlib.pyplot as plt
@@ -143,6 +143,15 @@ def save_figure(fig, out, name:str, numbers=None) -> list:
     plt.close(fig)
     if numbers is not None: paths.append(write_json(Path(out)/f'{name}.json', numbers))
     return paths
+
+def shown(fig, fmt:str='png', dpi:int=FIG_DPI):
+    "`fig`, closed, as a notebook image at `dpi` (`'jpeg'` for photos): light pages, readable text"
+    from IPython.display import Image
+    buf = io.BytesIO()
+    jpeg = {'pil_kwargs': {'quality': 85}} if fmt == 'jpeg' else {}
+    fig.savefig(buf, format=fmt, dpi=dpi, **jpeg)
+    plt.close(fig)
+    return Image(buf.getvalue())
 
 # %% ../nbs/00_core.ipynb #f7279c3f
 def git_commit() -> str:

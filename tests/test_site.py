@@ -214,6 +214,7 @@ SMALL_PRINT_PX = 10          # the figures' text (FONT_PT at FIG_DPI) may shrink
 
 @pytest.mark.parametrize('ch', [c for c in CHAPTERS if c.figures], ids=str)
 def test_figures_readable_and_open_full_size(base_url, visit, ch):
+    from PIL import Image
     from resnet_course.core import FIG_DPI, FONT_PT
     page = visit.goto(base_url + ch.page)
     page.evaluate('window.scrollTo(0, document.body.scrollHeight)')
@@ -222,8 +223,10 @@ def test_figures_readable_and_open_full_size(base_url, visit, ch):
         () => ({src: i.getAttribute('src'), alt: i.alt, shown: i.clientWidth,
                 natural: i.naturalWidth,
                 link: i.closest('a') ? i.closest('a').getAttribute('href') : null}))))""")
-    font_px = FONT_PT / 72 * FIG_DPI
     for i in imgs:
+        # the image's own resolution: Jupyter saves figures at twice FIG_DPI for sharp screens
+        dpi = Image.open(HTML/i['src']).info.get('dpi', (FIG_DPI,))[0]
+        font_px = FONT_PT / 72 * dpi
         assert font_px * i['shown'] / i['natural'] >= SMALL_PRINT_PX, (ch.page, i)
         # a click opens the full-size image
         assert i['link'] == i['src'], (ch.page, i)
@@ -267,7 +270,8 @@ def test_launch_links_and_downloads(base_url, visit):
 def test_api_reference_and_index(base_url, visit):
     api = (HTML/'api.html').read_text()
     assert '__main__' not in api
-    assert re.search(r'<em class="property">\s*<span class="pre">class</span>', api), (
+    assert re.search(r'id="resnet_course.blocks.ResBlock">\s*<span class="property">'
+                     r'<span class="k"><span class="pre">class</span>', api), (
         'classes documented as classes')
     assert 'id="resnet_course.blocks.ResBlock"' in api
     assert api.count('id="resnet_course.models.resnet18"') == 1
