@@ -15,11 +15,13 @@ again.
     .venv/bin/python bench/record_results.py long
     # chapter 05: the demo's seeds 0-4 (bench_demo.py --record), fp32 and bf16
     .venv/bin/python bench/record_results.py demo
+    # the teacher's guide: the wall time of each command of the lesson, in a fresh folder (~3 min)
+    .venv/bin/python bench/record_results.py lesson
 """
-import os, subprocess, sys
+import os, subprocess, sys, tempfile, time
 from pathlib import Path
 from fastcore.script import call_parse
-from resnet_course.core import RESULTS, read_json
+from resnet_course.core import RESULTS, provenance, read_json, write_json
 from resnet_course.degradation import DEMO_RECIPE, run_models
 
 SEEDS = (0, 1, 2)
@@ -72,12 +74,33 @@ def demo():
         subprocess.run([sys.executable, str(BENCH/'bench_demo.py'), '--seeds', '0', '1', '2', '3',
                         '4', '--prec', prec, '--record'], check=True)
 
-PARTS = dict(demo=demo, long=long, fashion=fashion, training=training, ablations=ablations)
+# the commands of the teacher's guide's lesson, in the order the class runs them
+LESSON = ['resnet-course summary resnet34', 'resnet-course demo', 'resnet-course lesion',
+          'resnet-course gradients --depths 8 20 56 --seeds 1',
+          'resnet-course landscape --depth 20']
+
+def lesson():
+    "Each lesson command's wall time (start-up included) in a fresh folder, as a student's laptop"
+    steps, exe = [], Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as work:
+        for command in LESSON:
+            start = time.perf_counter()
+            subprocess.run([str(exe/command.split()[0]), *command.split()[1:]], cwd=work,
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            steps.append(dict(command=command, seconds=round(time.perf_counter() - start, 1)))
+            print(f"{command}: {steps[-1]['seconds']} s", flush=True)
+    write_json(RESULTS/'lesson.json',
+               dict(steps=steps, provenance=provenance('python bench/record_results.py lesson')))
+
+PARTS = dict(demo=demo, long=long, fashion=fashion, training=training, ablations=ablations,
+             lesson=lesson)
 
 @call_parse
-def main(part:str):   # what to record: training, fashion, long, demo or all
+def main(part:str):   # what to record: training, fashion, ablations, long, demo, lesson or all
     "Record the long runs of the course into results/"
     if part not in [*PARTS, 'all']:
-        sys.exit(f'unknown part {part!r}; valid: {", ".join(PARTS)}, all')
+        print(f'record_results.py: error: unknown part {part!r}; valid: {", ".join(PARTS)}, all',
+              file=sys.stderr)
+        sys.exit(2)
     for name, f in PARTS.items():
         if part in (name, 'all'): f()

@@ -17,7 +17,10 @@
    page's download its own notebook of `nbs/`, links each figure to its full-size image, and ships
    only the part of MathJax that conf.py loads and none of the theme's 1.5 MB icon script.
 
-Pages are named like nbdev's (`nbs/01_blocks.ipynb` → `blocks.html`).
+Pages are named like nbdev's (`nbs/01_blocks.ipynb` → `blocks.html`,
+`nbs/solutions/01_blocks.ipynb` → `solutions/blocks.html`). The numbered notebooks of `nbs/` are
+the chapters; the other notebooks of `nbs/` (the teacher's guide) and those of `nbs/solutions/` get
+a part of the sidebar each.
 """
 import ast, enum, functools, importlib.util, inspect, io, os, re, shutil
 import socket, time, tokenize, tomllib
@@ -95,6 +98,8 @@ def nbdev_process(path:Path):
 
 # ---- 2. processed notebook -> plain notebook ----------------------------------------------------
 
+_re_solution = re.compile(r'\[([^\]]+)\]\(solutions/[\w-]+\.ipynb#exercise-(\d+\.\d+)\)')
+_re_exercise = re.compile(r'^##\s+Exercise\s+(\d+\.\d+)\s*$', re.M)
 _re_opt = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
 _re_heading = re.compile(r'^(#{1,6})\s+(.*)$')
 
@@ -131,10 +136,16 @@ class Site:
         paths = nbglob(nbs_path, func=Path, file_glob='*.ipynb').sorted()
         if not any(p.name == 'index.ipynb' for p in paths):
             raise FileNotFoundError(f'{nbs_path}/index.ipynb is missing')
-        self.src = {nbpath2html(p).stem: p for p in paths}           # page name -> source notebook
+        # page name ('blocks', 'solutions/blocks') -> source notebook
+        self.src = {nbpath2html(p.relative_to(nbs_path)).with_suffix('').as_posix(): p
+                    for p in paths}
         if len(self.src) < len(paths):
             raise ValueError(f'two notebooks give the same page name: {paths}')
-        self.chapters = [page for page in self.src if page != 'index']
+        top = [page for page in self.src if '/' not in page and page != 'index']
+        self.chapters = [page for page in top if self.src[page].name[0].isdigit()]
+        self.guides = [page for page in top if page not in self.chapters]
+        self.solutions = [page for page in self.src if page.startswith('solutions/')]
+        self.pages = self.chapters + self.solutions + self.guides     # all but the home page
         self.modules = {page: import_module(f'{self.lib}.{m}') for page in self.chapters
                         if (m := default_exp(read_nb(self.src[page])))}
         self.symbols, self.anchors = {}, {}      # qualname / (page, nbdev anchor) -> full name
@@ -156,18 +167,22 @@ class Site:
             raise ValueError(f'{self.src[page]}: no title: start it with a markdown cell `# Title`')
         return fm
 
-    def link(self, md:str) -> str:
-        "`md` with nbdev's links to its hosted site pointed into this one, and none in headings"
+    def link(self, md:str, at:str='index') -> str:
+        """`md` (of page `at`) with nbdev's links to its hosted site pointed into this one, links
+        to a solution (`solutions/01_blocks.ipynb#exercise-1.3`) made references, and none in
+        headings"""
+        up = '../' * at.count('/')
         def repl(m):
             text, page, anchor = m[1], m[2], m[3] or ''
             name = text.strip('`').removesuffix('()')
             full = (anchor and (self.symbols.get(name) or self.anchors.get((page, anchor))
                                 or self.anchors.get((page, anchor.split('.')[0]))))
-            return (f'[{text}](#{full})' if full else f'[{text}]({page}.ipynb)' if page in self.src
-                    else text)
+            return (f'[{text}](#{full})' if full else f'[{text}]({up}{page}.ipynb)'
+                    if page in self.src else text)
         if self.host:
             md = re.sub(rf'\[([^\]]+)\]\({re.escape(self.host)}([\w-]+)\.html(?:#([^)\s]*))?\)',
                         repl, md)
+        md = _re_solution.sub(r'{ref}`\1 <exercise-\2>`', md)
         lines = md.splitlines()
         for _, _, i in _headings(md): lines[i] = re.sub(r'\[([^\]]+)\]\([^)]*\)', r'\1', lines[i])
         return '\n'.join(lines)
@@ -186,17 +201,19 @@ class Site:
         fm = self.frontmatter(page)
         head = f"# {fm['title']}" + (f"\n\n> {fm['description']}" if fm.get('description') else '')
         cells = [mk_cell(head, 'markdown')]
-        if page in self.chapters: cells.append(mk_cell(self.launch_links(page), 'markdown'))
+        if page != 'index': cells.append(mk_cell(self.launch_links(page), 'markdown'))
         for cell in self.nbs[page].cells[1:]:
             if cell.cell_type == 'markdown':
-                cells.append(mk_cell(self.link(cell.source), 'markdown'))
+                # a solution's heading is the target of its exercise's link
+                md = _re_exercise.sub(r'(exercise-\1)=\n\g<0>', cell.source)
+                cells.append(mk_cell(self.link(md, page), 'markdown'))
             if cell.cell_type != 'code' or is_showdoc(cell): continue  # raw cells are Quarto input
             opts, code = _split_options(cell.source)
             if opts.get('include') == 'false': continue
             outs = [] if opts.get('output') == 'false' else cell.get('outputs', [])
             for o in outs:
                 if 'text/markdown' in o.get('data', {}):
-                    o.data['text/markdown'] = self.link(_text(o.data['text/markdown']))
+                    o.data['text/markdown'] = self.link(_text(o.data['text/markdown']), page)
             if not code and not outs: continue
             new = mk_cell(code, 'code')
             new.outputs, new.execution_count = outs, cell.get('execution_count')
@@ -227,13 +244,16 @@ class Site:
         nb = self.plain('index')
         toc = mk_cell('```{toctree}\n:maxdepth: 1\n\n' + '\n'.join(self.chapters) + '\n```',
                       'markdown')
-        ref = mk_cell('```{toctree}\n:hidden:\n:caption: Reference\n\napi\n```', 'markdown')
+        parts = [('Solutions', self.solutions), ('For teachers', self.guides),
+                 ('Reference', ['api'])]
+        refs = [mk_cell(f'```{{toctree}}\n:hidden:\n:caption: {caption}\n\n' + '\n'.join(pages)
+                        + '\n```', 'markdown') for caption, pages in parts if pages]
         at = next((i + 1 for i, c in enumerate(nb.cells) if c.cell_type == 'markdown'
                    and any(t.strip().lower() == 'chapters' for _, t, _ in _headings(c.source))),
                   None)
         if at is None: nb.cells.append(mk_cell('## Chapters', 'markdown')); at = len(nb.cells)
         nb.cells[at:at] = [toc]
-        nb.cells.append(ref)
+        nb.cells += refs
         return nb
 
 def _nb(cells):
@@ -410,14 +430,16 @@ MATHJAX = ['startup.js', 'core.js', 'input/tex.js', 'input/tex/extensions', 'out
            'output/chtml/fonts', 'a11y/assistive-mml.js']
 _re_fontawesome = re.compile(r'\s*<script defer src="[^"]*_static/scripts/'
                              r'fontawesome\.js[^"]*"></script>')
-_re_figure = re.compile(r'(?<!">)(<img [^>]*?src="(_images/[^"]+)"[^>]*>)')
+_re_figure = re.compile(r'(?<!">)(<img [^>]*?src="((?:\.\./)*_images/[^"]+)"[^>]*>)')
 
 def finish(site:Site, html:Path=HTML):
     """After Sphinx: the notebooks of `nbs/` as the pages' downloads, each figure a link to its
     full-size image, and neither the icon script (the theme's CSS draws its icons) nor unused
     MathJax shipped"""
-    for page, path in site.src.items(): shutil.copyfile(path, html/'_sources'/f'{page}.ipynb')
-    for f in html.glob('*.html'):
+    for page, path in site.src.items():
+        (html/'_sources'/f'{page}.ipynb').parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, html/'_sources'/f'{page}.ipynb')
+    for f in [*html.glob('*.html'), *html.glob('solutions/*.html')]:
         s = f.read_text()
         f.write_text(_re_figure.sub(r'<a class="figure-link" href="\2">\1</a>',
                                     _re_fontawesome.sub('', s)))
@@ -438,7 +460,9 @@ def build():
     for d in (PROC, SRC, HTML): shutil.rmtree(d, ignore_errors=True)
     PROC.mkdir(parents=True); SRC.mkdir(parents=True)
     site = Site(get_config().nbs_path)
-    for page in site.chapters: write_nb(site.plain(page), SRC/f'{page}.ipynb')
+    for page in site.pages:
+        (SRC/f'{page}.ipynb').parent.mkdir(parents=True, exist_ok=True)
+        write_nb(site.plain(page), SRC/f'{page}.ipynb')
     write_nb(site.api(), SRC/'api.ipynb')
     write_nb(site.index(), SRC/'index.ipynb')
     if site.missing_alt:
@@ -454,7 +478,8 @@ def build():
         raise SystemExit('docs build failed: these pages would load resources from other hosts: '
                          f'{bad}')
     t2 = time.perf_counter()
-    print(f'{len(site.chapters)} chapters + home + API reference: nbdev {t1-t0:.0f} s, '
+    print(f'{len(site.chapters)} chapters, {len(site.solutions)} solutions, '
+          f'{len(site.guides)} more + home + API reference: nbdev {t1-t0:.0f} s, '
           f'Sphinx {t2-t1:.0f} s -> {HTML/"index.html"}')
 
 if __name__ == '__main__': build()

@@ -11,7 +11,7 @@ __all__ = ['RESNET_DEPTHS', 'KINDS', 'CIFAR_KINDS', 'imagenet_stem', 'cifar_stem
            'cifar_plain', 'preact_stem', 'preact_resnet', 'net_name', 'parse_name', 'model_from_name', 'n_params',
            'layer_mult_adds', 'stage_table', 'load_torchvision', 'summary']
 
-# %% ../nbs/02_models.ipynb #c47bf6b5
+# %% ../nbs/02_models.ipynb #d6a5d51b
 from collections import OrderedDict
 import torch
 from torch import nn
@@ -21,7 +21,7 @@ from fastai.torch_core import params
 from fastai.callback.hook import Hooks
 from fastcore.foundation import L
 from functools import partial
-from .core import check_int
+from .core import check_int, exercise_check
 from .blocks import ResBlock, Bottleneck, PreActBlock, conv_bn, relu
 
 # %% ../nbs/02_models.ipynb #83c793fa
@@ -265,3 +265,33 @@ def summary(
     print(t.to_string(index=False,
                       formatters={'params': '{:,}'.format, 'mult-adds': '{:,}'.format}))
     print(f"total: {t.params.sum():,} parameters, {t['mult-adds'].sum() / 1e9:.2f} G mult-adds")
+
+# %% ../nbs/02_models.ipynb #be0a46c6
+def _shapes(answer): return ['×'.join(str(int(n)) for n in shape) for shape in answer]
+
+@exercise_check('02.1', hint='five (channels, height, width) shapes: the stem, then stages 1-4; '
+                'the stem divides the resolution by 4, stages 2-4 halve it')
+def _check_02_1(answer):
+    "Output shapes (C, H, W) of the stem and the four stages of ResNet-50 at 160 px"
+    return _shapes(answer) == list(stage_table(resnet50(), 160).output[:5])
+
+@exercise_check('02.2', hint='the two nets differ only in their shortcuts: count the parameters '
+                'of the projection shortcuts (conv and BN)')
+def _check_02_2(answer):
+    "How many more parameters `resnet34()` has than `plain34()`"
+    return int(answer) == n_params(resnet34()) - n_params(plain34())
+
+@exercise_check('02.3', hint='give (fraction at 1000 classes, fraction at 10 classes), each a '
+                'number between 0 and 1; the head is a 2048-input linear layer')
+def _check_02_3(answer):
+    "Fraction of ResNet-50's parameters in its head, at 1000 and at 10 classes"
+    want = [n_params(m.head) / n_params(m) for m in (resnet50(1000), resnet50(10))]
+    return len(answer) == 2 and all(abs(float(a) - w) < 2e-3 for a, w in zip(answer, want))
+
+@exercise_check('02.4', hint='give (size at 224 px, size at 128 px): the stem divides by 4, each '
+                'later stage halves the size, rounding up')
+def _check_02_4(answer):
+    "Final feature map size (one side) of the five-stage net at 224 and at 128 px"
+    m = custom_resnet([2, 2, 2, 2, 2], [64, 128, 256, 512, 1024], 10)
+    return [int(a) for a in answer] == [int(stage_table(m, n).output[5].split('×')[-1])
+                                        for n in (224, 128)]

@@ -9,7 +9,7 @@ __all__ = ['RECIPES', 'TRAIN_RECIPE', 'SCHEDULES', 'imagenette_url', 'course_lea
            'last_epoch', 'EpochCheckpoint', 'EpochCSVLogger', 'run_phases', 'GroupLRs', 'training_run', 'Interrupt',
            'body_moved', 'BodyMoved', 'fit_phases', 'training_records', 'train']
 
-# %% ../nbs/06_training.ipynb #9b3c30d4
+# %% ../nbs/06_training.ipynb #ba4a749d
 import os, random, tempfile
 from pathlib import Path
 import numpy as np
@@ -24,8 +24,8 @@ from fastai.callback.tracker import SaveModelCallback
 from fastai.callback.progress import CSVLogger
 from fastai.data.external import URLs
 from fastai.torch_core import set_seed, trainable_params
-from .core import (RESULTS, check_float, check_int, for_device, precision, read_json,
-                                run_banner, write_atomic, write_json)
+from .core import (RESULTS, check_float, check_int, exercise_check, for_device,
+                                precision, read_json, run_banner, write_atomic, write_json)
 from .models import model_from_name, resnet_splitter
 from .data import FMNIST_DIR, imagenette_dls, imagenette_path
 from .degradation import ErrorHistory, read_record, train_eval_dl
@@ -290,3 +290,42 @@ def train(
     print(f"checkpoint: {checkpoints(learn.path/learn.model_dir)[-1]}; "
           f"exported learner: {learn.path/'export.pkl'}")
     return learn
+
+# %% ../nbs/06_training.ipynb #e02f6cf6
+@exercise_check('06.1', hint="compare every entry of the body's state dict before and "
+                             "after the frozen epochs, the buffers included")
+def _check_06_1(changed):
+    "Names (full, or their last part) of the body's state-dict entries the frozen epochs changed"
+    names = {str(k).rsplit('.', 1)[-1]
+             for k in ([changed] if isinstance(changed, str) else changed)}
+    if names & {'weight', 'bias'}:
+        return ("with train_bn=False the optimiser updates no weight of a frozen body: did you "
+                "pass train_bn=False, and compare the body only?")
+    bn_stats = {'running_mean', 'running_var'}
+    return bn_stats <= names <= bn_stats | {'num_batches_tracked'}
+
+@exercise_check('06.2', hint="read fine_tune's source (section 4): what happens to base_lr "
+                             "after the frozen phase, and where does lr_mult divide it?")
+def _check_06_2(lr):
+    "The body's peak rate after unfreezing in `fine_tune(12, 5e-4, freeze_epochs=3, lr_mult=1)`"
+    lr, want = float(lr), recipe_phases('fine_tune', 12, 3, 5e-4, lr_mult=1)[1]['lr_max'].start
+    if abs(lr / 5e-4 - 1) < 1e-3:
+        return "that is base_lr itself; fine_tune changes it after freezing"
+    return abs(lr / want - 1) < 1e-3
+
+@exercise_check('06.3', hint='Interrupt(n) cancels the run after n finished epochs, counted '
+                             'over all the fits the run makes')
+def _check_06_3(n):
+    "The `n` of `Interrupt(n)` that stops the design's recipe (3 frozen + 12) after 6 unfrozen"
+    if float(n) != int(n): return "give a whole number of epochs"
+    if int(n) == 6: return "Interrupt counts the frozen epochs too"
+    return int(n) == recipe_phases('fine_tune', 12, 3)[0]['n_epoch'] + 6
+
+@exercise_check('06.4', hint="add up the bytes (numel × element_size) of the tensors under "
+                             "each of the checkpoint's two keys")
+def _check_06_4(ratio):
+    "Bytes of the optimiser state over bytes of the weights, in a checkpoint of an Adam-trained net"
+    r = float(ratio)
+    if abs(r - 3) < 0.1:
+        return "that is the whole checkpoint over the weights: take the optimiser's part"
+    return abs(r - 2) < 0.05

@@ -3,7 +3,7 @@ reproduces.
 
 The chapters load these records and assert their claims on them (05: the demo's seeds and the
 12-epoch run; 06: resnet34 and plain34 on real images; 08: the Fashion-MNIST recipe, its seeds and
-its ablations)."""
+its ablations; the teacher's guide: the lesson's timings; the solutions: their full-mode runs)."""
 import pytest
 from helpers import quietly
 from resnet_course.core import RESULTS, read_json
@@ -64,6 +64,24 @@ def test_demo_seeds_record():
         assert r['precision'] == r['provenance']['precision']
         check_provenance(r['provenance'])
         assert set(r['errors']) == {'plain-20', 'plain-56', 'res-20', 'res-56'} and r['seconds'] > 0
+
+def test_lesson_record():
+    "The teacher's guide's timings: every command of the lesson, in its order, timed"
+    import importlib.util
+    bench = RESULTS.parent/'bench'/'record_results.py'
+    spec = importlib.util.spec_from_file_location('record', bench)
+    record = importlib.util.module_from_spec(spec); spec.loader.exec_module(record)
+    rec = read_json(RESULTS/'lesson.json')
+    check_provenance(rec['provenance'])
+    assert [s['command'] for s in rec['steps']] == record.LESSON, (
+        'python bench/record_results.py lesson')
+    assert all(0 < s['seconds'] < 600 for s in rec['steps'])
+
+def test_solution_records():
+    "Records the solutions made in full mode (results/solutions/): each with its provenance"
+    for path in sorted(RESULTS.glob('solutions/*.json')):
+        rec = read_json(path)
+        check_provenance(rec['provenance'])
 
 @pytest.mark.slow
 def test_first_epoch_reproduces():

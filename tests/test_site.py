@@ -25,12 +25,16 @@ _hidden = re.compile(r'^#\|\s*(hide\s*$|include:\s*false|output:\s*false)', re.M
 _math = re.compile(r'\$\$.+?\$\$|\$[^$\n]+\$', re.S)
 _code = re.compile(r'```.*?```|`[^`\n]*`', re.S)
 
+NBS = ROOT/'nbs'
+
 class Chapter:
-    "A notebook of nbs/ (not index): its page, title, visible figures and whether it has $…$ math"
+    """A page's notebook (a chapter, a solution, the teacher's guide; not index): its page, title,
+    visible figures and whether it has $…$ math"""
     def __init__(self, path:Path):
         cells = json.loads(path.read_text())['cells']
         md = [''.join(c['source']) for c in cells if c['cell_type'] == 'markdown']
-        self.path, self.page = path, nbpath2html(path).name
+        self.path, self.page = path, nbpath2html(path.relative_to(NBS)).as_posix()
+        self.src = path.relative_to(NBS).as_posix()
         self.title = re.search(r'^#\s+(.+?)\s*$', md[0], re.M)[1] if md else ''
         self.figures = sum(any(k.startswith('image/') for k in o.get('data', {}))
                            for c in cells
@@ -41,8 +45,9 @@ class Chapter:
         self.teaching = any(re.search(r'^##\s+Exercises', s, re.M) for s in md)
     def __repr__(self): return self.path.name
 
-CHAPTERS = [Chapter(p) for p in sorted((ROOT/'nbs').glob('*.ipynb'))
+CHAPTERS = [Chapter(p) for p in sorted([*NBS.glob('*.ipynb'), *NBS.glob('solutions/*.ipynb')])
             if p.name != 'index.ipynb' and not p.name.startswith(('_', '.'))]
+SOLUTIONS = [c for c in CHAPTERS if c.page.startswith('solutions/')]
 
 SHOT_CHAPTER = next((c for c in CHAPTERS if c.figures and c.math),
                     next((c for c in CHAPTERS if c.figures), None))
@@ -123,7 +128,8 @@ def test_chapters_found():
     assert CHAPTERS and all(c.title for c in CHAPTERS), [c for c in CHAPTERS if not c.title]
 
 def test_every_page_loads_clean_and_local(base_url, visit):
-    pages = sorted(p.name for p in HTML.glob('*.html'))
+    pages = sorted(p.relative_to(HTML).as_posix()
+                   for p in [*HTML.glob('*.html'), *HTML.glob('solutions/*.html')])
     assert ({'index.html', 'api.html', 'search.html'} | {c.page for c in CHAPTERS}
             <= set(pages)), pages
     for name in pages:
@@ -165,7 +171,7 @@ def test_home_reaches_every_chapter(base_url, visit):
                                             'as => as.map(a => a.getAttribute("href"))'))
     assert {c.page for c in CHAPTERS} | {'api.html'} <= sidebar, sidebar
     # the chapter list on the home page, clicked
-    for ch in CHAPTERS:
+    for ch in [c for c in CHAPTERS if c.path.parent == NBS and c.path.name[0].isdigit()]:
         page = visit.goto(base_url + 'index.html')
         page.locator(f'article .toctree-wrapper a[href="{ch.page}"]').click()
         page.wait_for_load_state('networkidle')
@@ -258,13 +264,13 @@ def test_launch_links_and_downloads(base_url, visit):
     for ch in CHAPTERS:
         page = visit.goto(base_url + ch.page)
         hrefs = page.eval_on_selector_all('a.launch-link', 'as => as.map(a => a.href)')
-        nb = f'{repo}/blob/main/nbs/{ch.path.name}'
+        nb = f'{repo}/blob/main/nbs/{ch.src}'
         assert hrefs == ["https://colab.research.google.com/"
                          f"{nb.replace('github.com', 'github', 1)}",
                          f'https://kaggle.com/kernels/welcome?src=https://{nb}'], (ch.page, hrefs)
-        download = HTML/'_sources'/f'{Path(ch.page).stem}.ipynb'
+        download = HTML/'_sources'/Path(ch.page).with_suffix('.ipynb')
         assert (download.read_bytes()
-                == ch.path.read_bytes()), f'{download} is not nbs/{ch.path.name}'
+                == ch.path.read_bytes()), f'{download} is not nbs/{ch.src}'
     visit.check()
 
 def test_api_reference_and_index(base_url, visit):
@@ -302,3 +308,24 @@ def test_weight(base_url, browser):
     big = [(p.name, p.stat().st_size) for p in HTML.rglob('*')
            if p.suffix in ('.png', '.jpg', '.svg') and p.stat().st_size > 500_000]
     assert not big, big
+
+def test_exercises_link_their_solutions_and_answers_fold(base_url, visit):
+    "Each exercise's link opens its solution at its heading; questionnaire answers start folded"
+    assert len(SOLUTIONS) == 7, SOLUTIONS
+    ch = next(c for c in CHAPTERS if c.path.name == '05_degradation.ipynb')
+    page = visit.goto(base_url + ch.page)
+    links = page.eval_on_selector_all('article a[href*="solutions/"]',
+                                      'as => as.map(a => a.getAttribute("href"))')
+    assert 'solutions/degradation.html#exercise-5-6' in links, links
+    page.locator('article a[href="solutions/degradation.html#exercise-5-6"]').first.click()
+    page.wait_for_load_state('networkidle')
+    assert page.url.endswith('solutions/degradation.html#exercise-5-6'), page.url
+    assert page.locator('#exercise-5-6 h2, h2#exercise-5-6, section#exercise-5-6 h2').count() >= 1
+    page = visit.goto(base_url + ch.page)
+    answers = page.locator('article details')
+    assert answers.count() >= 10
+    assert not answers.first.evaluate('d => d.open') and not answers.first.locator(
+        'p').first.is_visible(), 'questionnaire answers must start folded'
+    answers.first.locator('summary').click()
+    assert answers.first.locator('p').first.is_visible()
+    visit.check()
