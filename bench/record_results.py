@@ -7,9 +7,9 @@ again.
 
     # chapter 06: resnet34 / plain34, 3 recipes, 3 seeds (~30 min here)
     .venv/bin/python bench/record_results.py training
-    # chapter 08: the recipe, seeds 0-2 (~20 min here)
+    # chapter 08: the recipe, seeds 0-2 (~25 min here)
     .venv/bin/python bench/record_results.py fashion
-    # chapter 08: one change at a time, at half the epochs (~20 min)
+    # chapter 08: one change at a time, at 6 epochs (~30 min)
     .venv/bin/python bench/record_results.py ablations
     # chapter 05: the 12-epoch run of the four demo nets
     .venv/bin/python bench/record_results.py long
@@ -42,8 +42,10 @@ def flags(change:dict) -> list:
     "`resnet-course fashion` options for a change to `FASHION_RECIPE`"
     out = []
     for k, v in change.items():
-        if k == 'augment': out += [] if v else ['--no-augment']
-        else: out += [f"--{k.replace('_', '-')}", str(v)]
+        opt = k.replace('_', '-')
+        # a switched-off feature is a --no-... flag
+        if isinstance(v, bool): out += [] if v else [f'--no-{opt}']
+        else: out += [f'--{opt}', str(v)]
     return out
 
 def fashion_run(out, change:dict, prec:str='auto'):

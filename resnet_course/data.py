@@ -325,9 +325,11 @@ class PadTo(Transform):
         return F.pad(x, [dw // 2, dw - dw // 2, dh // 2, dh - dh // 2])
 
 def array_dls(train:ArrayDataset, valid:ArrayDataset, bs:int=128, augment:bool=False, size:int=None,
-              stats=None, seed:int=42, device=None) -> DataLoaders:
-    "DataLoaders of two `ArrayDataset`s: `PadTo(size)`, `PadCrop`+`Flip` if `augment`, `Normalize`"
-    tfms = ([PadTo(size)] if size else []) + ([PadCrop(2), MirrorLR(0.5)] if augment else [])
+              stats=None, seed:int=42, device=None, pad:int=2) -> DataLoaders:
+    "`train`, `valid` batches: `PadTo(size)`; `PadCrop(pad)`, `MirrorLR` if `augment`; `Normalize`"
+    check_int('pad', pad, 0)
+    aug = ([PadCrop(pad)] if pad else []) + [MirrorLR(0.5)] if augment else []
+    tfms = ([PadTo(size)] if size else []) + aug
     tfms.append(Normalize.from_stats(*(stats or FMNIST_STATS)))
     train.split_idx, valid.split_idx = 0, 1
     # one indexing per batch: nothing for workers to do

@@ -68,6 +68,7 @@ BAD = [  # (argv, what the one error line must say)
     (['fashion', '--model', 'res-21'], '6n+2'),
     (['fashion', '--width', '0'], 'width must be an integer ≥ 1'),
     (['fashion', '--stem-stride', '3'], 'stem_stride must be an integer from 1 to 2'),
+    (['fashion', '--pad', '5'], 'pad must be an integer from 0 to 4'),
     (['fashion', '--n-train', '5'], 'n_train must be an integer ≥ 10'),
     (['fashion', '--n-train', '70000'], 'n_train must be an integer from 1 to '),
     (['fashion', '--seed', '-1'], 'seed must be an integer ≥ 0'),
