@@ -328,7 +328,7 @@ def array_dls(train:ArrayDataset, valid:ArrayDataset, bs:int=128, augment:bool=F
               stats=None, seed:int=42, device=None, pad:int=2) -> DataLoaders:
     "`train`, `valid` batches: `PadTo(size)`; `PadCrop(pad)`, `MirrorLR` if `augment`; `Normalize`"
     check_int('pad', pad, 0)
-    aug = ([PadCrop(pad)] if pad else []) + [MirrorLR(0.5)] if augment else []
+    aug = (([PadCrop(pad)] if pad else []) + [MirrorLR(0.5)]) if augment else []
     tfms = ([PadTo(size)] if size else []) + aug
     tfms.append(Normalize.from_stats(*(stats or FMNIST_STATS)))
     train.split_idx, valid.split_idx = 0, 1

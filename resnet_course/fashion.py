@@ -68,7 +68,7 @@ def fashion_learner(dls, recipe:dict, path='.') -> Learner:
     set_seed(recipe['seed'], reproducible=True)
     model = model_from_name(recipe['model'], dls.c, 1, recipe['width'],
                             stem_stride=recipe['stem_stride'])
-    # channels-last: the layout oneDNN prefers for bf16 convolutions (section 5 times it)
+    # channels-last memory layout (section 5 times it against NCHW)
     if recipe['channels_last']: model = model.to(memory_format=torch.channels_last)
     ls = recipe['label_smoothing']
     loss = LabelSmoothingCrossEntropyFlat(eps=ls) if ls else CrossEntropyLossFlat()
