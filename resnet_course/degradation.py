@@ -36,7 +36,7 @@ from .models import model_from_name, n_params, net_name, parse_name
 from .data import ArrayDataset, fmnist_dls
 
 # %% ../nbs/05_degradation.ipynb #cc5ced04
-DEMO_RECIPE = dict(data='embedded', n_train=2000, n_valid=500, n_eval=500, width=8, epochs=4,
+DEMO_RECIPE = dict(data='embedded', n_train=2000, n_valid=500, n_eval=500, width=8, epochs=3,
                    bs=128, lr=1e-2, seed=0, opt='adam', moms=None)
 # the recipe's optimisers; SGD with momentum on (fit_one_cycle sets its value, see `moms`)
 OPTIMISERS = dict(adam=Adam, sgd=partial(SGD, mom=0.9))
