@@ -30,7 +30,7 @@ from .training import checkpoints, last_epoch, recipe_phases, run_phases
 FASHION_RECIPE = dict(model='res-20', width=24, stem_stride=2, epochs=19, bs=256, lr=4e-3,
                       augment=True, pad=1, label_smoothing=0.1, tta=True, channels_last=True,
                       n_train=None, data=str(FMNIST_DIR), seed=0)
-# the ablations train for 6 epochs: one change each against the same 6-epoch base
+# the ablations: one change each against the same 6-epoch base
 ABLATION_EPOCHS = 6
 FASHION_ABLATIONS = {'base': {}, 'no-augmentation': dict(augment=False),
                      'mirror-only': dict(pad=0), 'pad-2': dict(pad=2),
