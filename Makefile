@@ -49,24 +49,31 @@ bench: install                         ## speed figures (not tests): ours vs tor
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec fp32
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec bf16
 
-record: install                        ## the long runs the chapters load, into results/ (about 90 minutes on 2 cores; resumes)
-	$(BIN)/python bench/record_results.py all
+record: install                        ## the long runs the chapters load, into results/ (about 2.5 hours on 2 cores; resumes)
+	$(BIN)/resnet-course record all
 
 docs: install                          ## the course website, offline, into docs/_build/html
 	$(BIN)/python docs/build.py
 
+# The borrowed GPU machine (bench/gpu_check.sh, README: Checking a GPU) has Python 3.12, torch 2.11,
+# torchvision 0.26, numpy 2.5, pandas, matplotlib, scipy, scikit-learn, pillow, pytest, requests,
+# pyyaml, rich, packaging and their requirements, and no network. wheels/ brings what the course
+# imports beyond that, at the versions of $(VENV): the fastai family; fastprogress imports fasthtml,
+# which imports starlette, anyio, itsdangerous and python-multipart (not its other requirements);
+# cloudpickle for fastai (only joblib >= 1.6 brings it); typing_extensions as anyio needs >= 4.16.
+# GPU_LIMIT: MiB for the working tree and wheels/ together (the machine takes 64 MiB in all)
 GPU_PY      ?= 3.12
-GPU_WHEELS   = fastai==2.8.12 fastcore==2.2.41 fastprogress==1.1.6 fasttransform==0.0.5 fastdownload==0.0.8 \
-               plum-dispatch==2.9.0 beartype==0.23.1 rich==15.0.0 markdown-it-py==4.3.0 mdurl==0.1.2 Pygments==2.21.0 \
-               PyYAML==6.0.4 requests==2.34.2 urllib3==2.8.0 idna==3.20 certifi==2026.10.19.post1 charset-normalizer==3.5.3 \
-               pandas==3.1.1 python-dateutil==4.0.0 six==1.17.0 tzdata==2026.6 matplotlib==3.11.2 contourpy==1.3.3 \
-               cycler==0.12.1 fonttools==4.68.0 kiwisolver==1.5.1 pyparsing==3.3.3 packaging==26.4 scipy==1.17.1 \
-               scikit-learn==1.9.1 joblib==1.6.0 threadpoolctl==3.8.0 cloudpickle==3.1.3 pytest==9.2.0 iniconfig==2.3.1 \
-               pluggy==1.7.0
+GPU_LIMIT   ?= 60
+GPU_WHEELS   = fastai fastcore fastprogress fasttransform fastdownload plum-dispatch beartype \
+               python-fasthtml starlette anyio itsdangerous python-multipart cloudpickle typing_extensions
 
-wheels: install                        ## wheels/ for an offline GPU machine with torch (bench/gpu_check.sh): the course and what it needs
-	rm -rf wheels && mkdir wheels
+wheels: install                        ## wheels/ for the borrowed GPU machine (bench/gpu_check.sh): the course, what it lacks
+	rm -rf wheels build && mkdir wheels
 	$(BIN)/pip wheel -q --no-deps -w wheels .
+	pins=$$($(BIN)/python -c 'import sys, importlib.metadata as m; \
+	  print(*(f"{n}=={m.version(n)}" for n in sys.argv[1:]))' $(GPU_WHEELS)) && \
 	$(BIN)/pip download -q --no-deps -d wheels --only-binary=:all: --python-version $(GPU_PY) \
-	  --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 $(GPU_WHEELS)
-	@du -sh wheels
+	  --implementation cp --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 \
+	  --platform manylinux_2_28_x86_64 $$pins
+	@ls wheels
+	@$(BIN)/python bench/tree_size.py --limit $(GPU_LIMIT)

@@ -10,7 +10,6 @@ __all__ = ['conv_out_size', 'relu', 'conv_bn', 'ResBlock', 'Bottleneck', 'fit_id
 # %% ../nbs/01_blocks.ipynb #5d0acde9
 import torch
 from torch import nn
-from .core import exercise_check
 
 # %% ../nbs/01_blocks.ipynb #d1e4217b
 def conv_out_size(n_in:int, kernel:int, stride:int=1, padding:int=0) -> int:
@@ -111,38 +110,3 @@ class PreActBlock(nn.Module):
         out = self.convs(p)
         if not self.residual: return out
         return out + (x if isinstance(self.shortcut, nn.Identity) else self.shortcut(p))
-
-# %% ../nbs/01_blocks.ipynb #2cddfc2f
-@exercise_check('01.1', hint='apply the formula with padding 0 to each size, in the order 7, 8, 9')
-def _check_01_1(answer):
-    "The output sizes of a 3×3, stride-2, unpadded conv on 7, 8 and 9 pixels"
-    return [int(a) for a in answer] == [conv_out_size(n, 3, 2, 0) for n in (7, 8, 9)]
-
-def _n_params(m): return sum(p.numel() for p in m.parameters())
-
-@exercise_check('01.2', hint='count weights of each conv (no bias) plus 2 per BN channel; '
-                'give (ResBlock(64, 64), Bottleneck(256, 256))')
-def _check_01_2(answer):
-    "The parameter counts of `ResBlock(64, 64)` and `Bottleneck(256, 256)`"
-    return tuple(int(a) for a in answer) == (_n_params(ResBlock(64, 64)),
-                                             _n_params(Bottleneck(256, 256)))
-
-@exercise_check('01.4', hint='what does a block output when its branch is zero and its '
-                'input is ≥ 0?')
-def _check_01_4(answer):
-    "The loss at step 0 of `fit_identity(True, 0, zero_bn=True)`"
-    return abs(float(answer) - fit_identity(True, 0, zero_bn=True, steps=1)[0]) < 1e-6
-
-@exercise_check('01.5', hint='`cls(ni, nf, stride)`: subsample by the stride, copy the ni '
-                'channels, append nf-ni zero channels, and hold no parameters')
-def _check_01_5(cls):
-    "An option-A shortcut class `cls(ni, nf, stride)`: zero-padded channels, stride subsampling"
-    for ni, nf, stride in [(4, 8, 2), (3, 3, 1), (2, 6, 2)]:
-        m = cls(ni, nf, stride)
-        if _n_params(m): return 'an option-A shortcut has no parameters'
-        x = torch.randn(2, ni, 7, 7)
-        y = m(x)
-        sub = x[:, :, ::stride, ::stride]
-        if tuple(y.shape) != (2, nf) + tuple(sub.shape[-2:]): return False
-        if not torch.equal(y[:, :ni], sub) or y[:, ni:].abs().sum() != 0: return False
-    return True

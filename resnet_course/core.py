@@ -12,7 +12,7 @@ __all__ = ['QUICK_ENV', 'PRECISION_ENV', 'PRECISIONS', 'FIG_DPI', 'FONT_PT', 'CO
            'check']
 
 # %% ../nbs/00_core.ipynb #0bb5a0d0
-import contextlib, io, json, os, platform, re, subprocess, sys, time
+import contextlib, importlib, io, json, os, platform, re, subprocess, sys, time
 from pathlib import Path
 import torch
 import matplotlib.pyplot as plt
@@ -22,6 +22,7 @@ from fastai.torch_core import default_device
 from fastai.callback.fp16 import MixedPrecision
 
 # %% ../nbs/00_core.ipynb #17c427bf
+# the environment variable that switches quick mode on
 QUICK_ENV = 'RESNET_COURSE_QUICK'
 
 def is_quick() -> bool:
@@ -33,7 +34,9 @@ def pick(full, quick):
     return quick if is_quick() else full
 
 # %% ../nbs/00_core.ipynb #79f0db7d
+# the environment variable that sets the default precision
 PRECISION_ENV = 'RESNET_COURSE_PRECISION'
+# the precisions `precision()` accepts
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
 def on_gpu() -> bool:
@@ -51,16 +54,17 @@ def cpu_has_bf16() -> bool:
     "Does the CPU compute in bfloat16 natively (x86 `avx512_bf16`/`amx_bf16`, Arm `bf16`)?"
     return bool(cpu_flags() & {'avx512_bf16', 'amx_bf16', 'bf16'})
 
-def precision() -> str:
-    "The precision training uses: `fp16`, `bf16` (mixed) or `fp32`; see `RESNET_COURSE_PRECISION`"
-    asked = os.environ.get(PRECISION_ENV, '').strip().lower() or 'auto'
+def precision(asked:str=None) -> str:
+    "The precision to train in, `fp16`, `bf16` (mixed) or `fp32`, for `asked` (default: the env)"
+    # where the value came from, for the error message: an option, or the environment variable
+    src = 'precision' if asked else PRECISION_ENV
+    asked = (asked or os.environ.get(PRECISION_ENV, '')).strip().lower() or 'auto'
     if asked not in PRECISIONS:
-        raise ValueError(f"{PRECISION_ENV}={asked!r} is not a precision; "
-                         f"valid: {', '.join(PRECISIONS)}")
+        raise ValueError(f"{src}={asked!r} is not a precision; valid: {', '.join(PRECISIONS)}")
     if asked == 'fp16' and not on_gpu():
-        raise ValueError(f"{PRECISION_ENV}=fp16 needs a CUDA GPU; on a CPU use bf16 or fp32")
+        raise ValueError(f"{src}=fp16 needs a CUDA GPU; on a CPU use bf16 or fp32")
     if asked == 'bf16' and on_gpu() and not torch.cuda.is_bf16_supported():
-        raise ValueError(f"{PRECISION_ENV}=bf16: this GPU has no bfloat16; use fp16 or fp32")
+        raise ValueError(f"{src}=bf16: this GPU has no bfloat16; use fp16 or fp32")
     if asked != 'auto': return asked
     return 'fp16' if on_gpu() else 'bf16' if cpu_has_bf16() else 'fp32'
 
@@ -85,25 +89,27 @@ def for_device(learn, prec:str=None):
     if prec == 'fp32': return learn
     return learn.add_cb(CPUMixedPrecision() if not on_gpu() else MixedPrecision(amp_mode=prec))
 
-def device_info() -> str:
-    "The device training will use, and its precision"
+def device_info(prec:str=None) -> str:
+    "The device training will use, and its precision `prec` (default `precision()`)"
+    n = torch.get_num_threads()
     where = (f"cuda ({torch.cuda.get_device_name()})" if on_gpu() else
-             f"cpu ({torch.get_num_threads()} threads)")
-    prec = precision()
+             f"cpu ({n} thread{'s' if n > 1 else ''})")
+    prec = precision(prec)
     return (f"{where}, {prec + ' mixed precision' if prec != 'fp32' else 'fp32'}"
             + (', channels-last' if on_gpu() else ''))
 
 # %% ../nbs/00_core.ipynb #cc1944bd
-def run_banner(dataset:str, size, epochs, **extra):
-    "Print which data, image size, epochs, device, precision and mode produce what follows"
+def run_banner(dataset:str, size, epochs, prec:str=None, **extra):
+    "Print which data, image size, epochs, device, precision `prec` and mode produce what follows"
     mode = 'quick mode (RESNET_COURSE_QUICK=1)' if is_quick() else 'full mode'
-    items = dict(dataset=dataset, image_size=size, epochs=epochs, **extra, device=device_info(),
-                 mode=mode)
+    items = dict(dataset=dataset, image_size=size, epochs=epochs, **extra,
+                 device=device_info(prec), mode=mode)
     print('\n'.join(f"{k.replace('_', ' ')}: {v}" for k, v in items.items()))
 
 # %% ../nbs/00_core.ipynb #51d33bfc
 # figures: 100 dots per inch, no text under 10 pt (14 px at natural size)
 FIG_DPI, FONT_PT = 100, 10
+# matplotlib settings of every figure of the course
 COURSE_STYLE = {'figure.dpi': FIG_DPI, 'savefig.dpi': FIG_DPI, 'font.size': FONT_PT,
                 'axes.titlesize': FONT_PT + 1, 'axes.labelsize': FONT_PT,
                 'xtick.labelsize': FONT_PT, 'ytick.labelsize': FONT_PT,
@@ -173,28 +179,31 @@ def cpu_name() -> str:
     except OSError: names = []
     return names[0] if names else platform.processor() or platform.machine()
 
+# the recorded results the chapters load (the repository's results/)
 RESULTS = Path(os.environ.get('RESNET_COURSE_RESULTS',
                               Path(resnet_course.__file__).resolve().parents[1]/'results'))
 
-def provenance(command:str=None) -> dict:
+def provenance(command:str=None, prec:str=None) -> dict:
     "Where a result comes from: command, commit, date, CPU/GPU, threads, precision, PyTorch version"
     gpu = torch.cuda.get_device_name() if on_gpu() else None
     return dict(command=command or ' '.join(['resnet-course'
                                              if Path(sys.argv[0]).name == 'resnet-course' else
                                              Path(sys.argv[0]).name, *sys.argv[1:]]),
                 commit=git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S %z'), cpu=cpu_name(),
-                gpu=gpu, threads=torch.get_num_threads(), precision=precision(),
+                gpu=gpu, threads=torch.get_num_threads(), precision=precision(prec),
                 torch=torch.__version__)
 
 def record_label(p:dict) -> str:
     "One line on where a recorded result comes from (a `provenance` dict, or a record holding one)"
     p = p.get('provenance', p)
-    where = p['gpu'] or f"{p['cpu']}, {p['threads']} threads"
+    n = p['threads']
+    where = p['gpu'] or f"{p['cpu']}, {n} thread{'s' if n != 1 else ''}"
     command = p['command'].replace(f'{RESULTS.parent}/', '')    # paths in the repository: relative
     return (f"recorded run: `{command}`, commit {p['commit']}, {p['date'][:10]}, {where}, "
             f"{p['precision']}")
 
 # %% ../nbs/00_core.ipynb #081315a1
+# one colour per kind of net, in every figure
 COLORS = {'plain': 'tab:red', 'residual': 'tab:blue', 'zero-init': 'tab:green',
           'pre-activation': 'tab:purple'}
 
@@ -235,10 +244,11 @@ def exercise_check(id:str, hint:str):
 
 def check(id:str, answer) -> bool:
     "Self-check of exercise `id`: prints right, or not yet with a hint (never the answer)"
+    # the graders live apart from the lessons (module `graders`, which registers them on import)
+    if id not in CHECKS: importlib.import_module('resnet_course.graders')
     if id not in CHECKS:
-        known = ', '.join(sorted(CHECKS)) or 'none yet'
-        raise ValueError(f"no self-check for exercise {id!r}; registered: {known} (a chapter's "
-                         "checks load with its module, e.g. `from resnet_course.blocks import *`)")
+        raise ValueError(f"no self-check for exercise {id!r}; "
+                         f"there are: {', '.join(sorted(CHECKS))}")
     f, hint = CHECKS[id]
     try: res = f(answer)
     except Exception as e: res = f"{hint} (checking your answer raised {type(e).__name__}: {e})"

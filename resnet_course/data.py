@@ -12,7 +12,7 @@ __all__ = ['FMNIST_CLASSES', 'FMNIST_DIR', 'EMBEDDED_FMNIST', 'FMNIST_FILES', 'F
            'ArrayDataset', 'ArrayDataLoaders', 'ArrayDL', 'PadCrop', 'MirrorLR', 'PadTo', 'array_dls']
 
 # %% ../nbs/03_data.ipynb #8bc8820a
-import gzip, os, random, tempfile, warnings
+import gzip, os, random, warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np
@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 import resnet_course
-from .core import check_int, exercise_check
+from .core import check_int
 from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, IndexSplitter,
                                Normalize, DataLoaders)
 from fastai.data.core import TfmdDL
@@ -39,7 +39,9 @@ FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal
                   'Sneaker', 'Bag', 'Ankle boot']
 # where Debian's dataset-fashion-mnist puts the idx files
 FMNIST_DIR = Path('/usr/share/datasets/fashion-mnist')
+# the Fashion-MNIST subset shipped with the package
 EMBEDDED_FMNIST = Path(resnet_course.__file__).parent/'assets'/'fashion_mnist_subset.npz'
+# the official idx files' names in a Fashion-MNIST folder
 FMNIST_FILES = dict(x_train='train-images-idx3-ubyte', y_train='train-labels-idx1-ubyte',
                     x_valid='t10k-images-idx3-ubyte', y_valid='t10k-labels-idx1-ubyte')
 
@@ -338,43 +340,3 @@ def array_dls(train:ArrayDataset, valid:ArrayDataset, bs:int=128, augment:bool=F
                            ArrayDL(valid, bs=2 * bs, **kw))
     dls.train.rng = random.Random(seed)
     return dls
-
-# %% ../nbs/03_data.ipynb #fb5c6327
-@exercise_check('03.2', hint='fastai\'s crops are square here, and min_scale is the smallest '
-                             'share of the presized image\'s *area* a crop may cover')
-def _check_03_2(side):
-    "Side, in pixels of the 160 px presized image, of the smallest crop `min_scale=0.08` allows"
-    side = float(side)
-    if abs(side - 0.08 * 160) < 1: return "min_scale is a share of the area, not of the side"
-    return abs(side - 0.08**0.5 * 160) <= 1
-
-_BAD_FILES = ('empty.JPEG', 'png.JPEG', 'x.JPEG')
-
-def _bad_files_kept() -> dict:
-    "Which of exercise 3.4's bad files `image_files` keeps, found by writing them into a miniature"
-    with tempfile.TemporaryDirectory() as d:
-        root = make_mini_imagenette(Path(d)/'mini', n_train=1, n_valid=1, size=16)
-        folder = root/'train'/next(iter(IMAGENETTE_CLASSES))
-        (folder/'empty.JPEG').write_bytes(b'')
-        Image.new('RGB', (16, 16)).save(folder/'png.JPEG', format='PNG')
-        (folder/'x.JPEG').mkdir()
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')           # the check must not print the skipped files
-            kept = {f.name for f in image_files(root)}
-    return {name: name in kept for name in _BAD_FILES}
-
-@exercise_check('03.4', hint='run image_files on the folder and read its warning')
-def _check_03_4(answer):
-    "`answer`: {'empty.JPEG': kept?, 'png.JPEG': kept?, 'x.JPEG': kept?} with True or False"
-    if not isinstance(answer, dict) or set(answer) != set(_BAD_FILES):
-        return f"answer with a dict of the three names {', '.join(_BAD_FILES)}: True or False each"
-    return {k: bool(v) for k, v in answer.items()} == _bad_files_kept()
-
-@exercise_check('03.5', hint='divide each column of images_per_class(dls) by its sum')
-def _check_03_5(shares):
-    "`shares(dls)`: the share of each class in the training and the validation set"
-    dls = fmnist_dls(bs=16, n_train=105, n_valid=33)         # classes of slightly different sizes
-    counts = images_per_class(dls)
-    got = pd.DataFrame(shares(dls)).reindex(counts.index)[['train', 'valid']].astype(float)
-    if np.allclose(got.sum(), 100): return "give fractions (each column sums to 1), not percentages"
-    return bool(np.allclose(got.to_numpy(), (counts / counts.sum()).to_numpy()))

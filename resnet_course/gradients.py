@@ -11,7 +11,6 @@ __all__ = ['ACTIVATIONS', 'INITS', 'pytorch_init', 'reinit', 'sweep_net', 'depth
 
 # %% ../nbs/04_gradients.ipynb #0efb9c2e
 from typing import Annotated
-import inspect
 import numpy as np
 import pandas as pd
 import torch
@@ -20,13 +19,14 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.script import call_parse
 from fastai.callback.hook import HookCallback
-from .core import COLORS, check_int, exercise_check, provenance, save_figure
+from .core import COLORS, check_int, provenance, save_figure
 from .blocks import relu
 from .models import cifar_blocks, model_from_name, net_name
 from .data import load_fmnist, balanced_subset, FMNIST_STATS
 
 # %% ../nbs/04_gradients.ipynb #89aab890
 ACTIVATIONS = dict(relu=relu, sigmoid=nn.Sigmoid)
+# the weight initialisations they compare
 INITS = ('pytorch', 'he')
 
 def pytorch_init(model:nn.Module) -> nn.Module:
@@ -211,20 +211,3 @@ def gradients(
     print(pd.concat({'first layer': geo_mean(df, 'first'), 'last layer': geo_mean(df, 'last')},
                     axis=1).to_string(float_format='{:.1e}'.format))
     print('wrote ' + ' and '.join(map(str, paths)))
-
-# %% ../nbs/04_gradients.ipynb #5239c665
-@exercise_check('04.1', hint='going back one conv + ReLU layer divides the variance of the '
-                             'gradient by 6: by what does that divide its norm?')
-def _check_04_1(factor):
-    "Predicted factor (> 1) by which the gradient norm shrinks per layer, towards the input"
-    factor = float(factor)
-    if abs(factor - 6) < 0.5: return "6 is the factor of the variance; a norm is not a variance"
-    if 0 < factor < 1: return "give the factor by which the norm is divided, a number above 1"
-    return abs(factor - 6**0.5) < 0.05
-
-@exercise_check('04.6', hint="compare the weight gradients in after_backward and in after_step, "
-                             "and read fastai's MixedPrecision.before_backward")
-def _check_04_6(ratio):
-    "By what factor the gradients `after_backward` sees exceed those of `after_step` (first batch)"
-    init_scale = inspect.signature(torch.amp.GradScaler).parameters['init_scale'].default
-    return abs(float(ratio) / init_scale - 1) < 1e-3

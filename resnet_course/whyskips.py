@@ -22,12 +22,12 @@ from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from fastai.callback.hook import Hooks
 from fastai.losses import CrossEntropyLossFlat
-from .core import (COLORS, check_float, check_int, exercise_check, pick, provenance,
+from .core import (COLORS, check_float, check_int, pick, provenance,
                                 save_figure)
 from .blocks import ResBlock, PreActBlock
-from .models import cifar_resnet, net_name
-from .degradation import (DEMO_RECIPE, recipe_dls, evaluate, train_eval_dl,
-                                       run_models, load_trained)
+from .models import net_name
+from .runs import (DEMO_RECIPE, recipe_dls, evaluate, train_eval_dl, run_models,
+                                load_trained)
 
 # %% ../nbs/07_whyskips.ipynb #c9f0f895
 def named_blocks(model:nn.Module) -> list:
@@ -343,65 +343,3 @@ def landscape(
                         dict(config=config, provenance=provenance(), **numbers))
     print('wrote ' + ' and '.join(map(str, paths)))
     return {k: v['roughness'] for k, v in numbers.items()}
-
-# %% ../nbs/07_whyskips.ipynb #aa0beb37
-def _swap_ref(model, i, j):
-    "A copy of `model` with `named_blocks` i and j exchanged"
-    model, (bi, bj) = copy.deepcopy(model), (i, j)
-    blocks = named_blocks(model)
-    for (name, _), (_, block) in ((blocks[bi], blocks[bj]), (blocks[bj], blocks[bi])):
-        stage, k = name.split('.')
-        getattr(model.body, stage)[int(k)] = block
-    return model
-
-@exercise_check('07.3', hint='return a copy of the net (copy.deepcopy, as `lesioned` does) in '
-                             'which the two blocks have changed places')
-def _check_07_3(swapped):
-    "`swapped(model, i, j)`: a copy of `model`, blocks i and j exchanged, the original untouched"
-    torch.manual_seed(0)
-    net = cifar_resnet(20, 10, 1, 4).eval()
-    before = {k: v.clone() for k, v in net.state_dict().items()}
-    x = torch.randn(4, 1, 28, 28)
-    for i, j in ((0, 2), (4, 5), (8, 7)):
-        out = swapped(net, i, j)
-        if out is net or any(not torch.equal(v, net.state_dict()[k]) for k, v in before.items()):
-            return 'the original net must stay untouched: swap the blocks in a copy'
-        with torch.no_grad():
-            if not torch.allclose(out.eval()(x), _swap_ref(net, i, j)(x), atol=1e-5): return False
-    return True
-
-def _neg_share(curve) -> float:
-    "Share of the curvature of `curve` that is negative: Σ max(−Δ²L, 0) / Σ |Δ²L|"
-    d2 = np.diff(np.asarray(curve, dtype=float), 2)
-    total = np.abs(d2).sum()
-    return float(np.maximum(-d2, 0).sum() / total) if total else 0.
-
-@exercise_check('07.5', hint='take the second differences of the curve (np.diff with n=2); '
-                             'a convex curve has no negative curvature at all')
-def _check_07_5(share):
-    "`share(curve)`: the share of the curvature along a 1-D curve that is negative"
-    t = np.linspace(-1, 1, 31)
-    if abs(float(share(t**2)) - 1) < 1e-6: return 'that is the share of positive curvature'
-    curves = [t**2, -t**2, t * abs(t), np.cos(3 * np.pi * t), 5 * t**2 + np.sin(20 * t),
-              np.random.default_rng(0).normal(size=31)]
-    return all(abs(float(share(c)) - _neg_share(c)) < 1e-6 for c in curves)
-
-@exercise_check('07.7', hint='a block x + a·F(x) without BN, `a` an nn.Parameter holding one '
-                             'number, 0 at the start; the signature of ResBlock: '
-                             '(ni, nf, stride=1, ...)')
-def _check_07_7(block_cls):
-    "`block_cls(ni, nf, stride)`: SkipInit block, identity at init, learnable scalar `a` = 0, no BN"
-    torch.manual_seed(0)
-    block = block_cls(8, 8)
-    a = getattr(block, 'a', None)
-    if not isinstance(a, nn.Parameter):
-        return 'the scalar on the branch must be an nn.Parameter `a`'
-    if a.numel() != 1 or a.item() != 0: return '`a` is one number, initialised to 0'
-    if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in block.modules()):
-        return 'the block must work without BN'
-    x = torch.relu(torch.randn(2, 8, 12, 12))
-    out = block(x)
-    if not torch.allclose(out, x, atol=1e-6): return False
-    out.sum().backward()
-    if a.grad is None or a.grad.abs().item() == 0: return 'the gradient must reach `a`'
-    return tuple(block_cls(8, 16, 2)(x).shape) == (2, 16, 6, 6)

@@ -73,7 +73,8 @@ BAD = [  # (argv, what the one error line must say)
     (['fashion', '--n-train', '70000'], 'n_train must be an integer from 1 to '),
     (['fashion', '--seed', '-1'], 'seed must be an integer ≥ 0'),
     (['fashion', '--data', '/nowhere'], 'not found in /nowhere'),
-]
+] + [([cmd, '--precision', 'half'], "precision='half' is not a precision; "
+      "valid: auto, fp32, bf16, fp16") for cmd in ('demo', 'train', 'fashion')]
 
 @pytest.mark.parametrize('argv, says', BAD, ids=[' '.join(a) for a, _ in BAD])
 def test_bad_value_is_one_line(argv, says, tmp_path, capsys, no_download):
@@ -111,6 +112,9 @@ def test_fp16_on_a_cpu(capsys, tmp_path):
     with modified_env(RESNET_COURSE_PRECISION='fp16'):
         assert main(['demo', '--out', str(tmp_path/'d')]) == 2
     assert 'fp16 needs a CUDA GPU' in one_error_line(capsys, 'demo')
+    assert main(['fashion', '--precision', 'fp16', '--out', str(tmp_path/'f')]) == 2
+    assert 'precision=fp16 needs a CUDA GPU' in one_error_line(capsys, 'fashion')
+    assert not (tmp_path/'d').exists() and not (tmp_path/'f').exists()
 
 def test_damaged_run_json_is_named(mini, tmp_path, capsys):
     out = tmp_path/'run'
@@ -129,18 +133,19 @@ def test_damaged_record_is_named(tmp_path, capsys):
     assert f'damaged file {tmp_path}/plain-20.json' in one_error_line(capsys, 'lesion')
 
 def test_fashion_command_quick(tmp_path, capsys):
-    "The `fashion` command on a small subset: its record, and a second call that trains nothing"
+    """The `fashion` command on a small subset, in the precision its option asks for (whatever
+    the environment says): its record, and a second call that trains nothing"""
     from resnet_course.core import read_json
     out = tmp_path/'f'
     args = ['fashion', '--out', str(out), '--n-train', '500', '--epochs', '1',
-            '--data', 'embedded', '--width', '8']
+            '--data', 'embedded', '--precision', 'fp32', '--width', '8']
     assert main(args) == 0
     r = read_json(out/'result.json')
     assert (r['epochs'], len(r['history']), r['train_images'],
             r['test_images']) == (1, 1, 500, 2000)
     assert (0.1 < r['test_accuracy'] <= 1 and r['seconds'] > 0 and r['params'] > 0
             and (out/'model.pth').exists())
-    assert r['recipe']['width'] == 8 and r['precision'] in ('fp32', 'bf16')
+    assert r['recipe']['width'] == 8 and r['precision'] == r['provenance']['precision'] == 'fp32'
     capsys.readouterr()
     assert main(args) == 0 and 'test accuracy' in capsys.readouterr().out
     assert read_json(out/'result.json') == r                          # reused, not retrained

@@ -6,10 +6,9 @@ import pytest
 from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat
 from helpers import is_png, quietly
-from resnet_course.degradation import (DEMO_CLAIMS, DEMO_RECIPE, SUMMARY, demo, evaluate,
-                                       failed_claims, load_trained, read_record, recipe_dls,
-                                       run_models)
-from resnet_course.training import Interrupt
+from resnet_course.degradation import DEMO_CLAIMS, demo, failed_claims
+from resnet_course.runs import (DEMO_RECIPE, SUMMARY, Interrupt, evaluate, load_trained,
+                                read_record, recipe_dls, run_models)
 
 NAMES = ['plain-20', 'plain-56', 'res-20', 'res-56']
 TINY = dict(n_train=200, n_valid=100, n_eval=100, width=4, epochs=2, bs=50)

@@ -10,7 +10,6 @@ from resnet_course.core import CHECKS
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 CHAPTERS = sorted(p for p in NBS.glob('0[1-7]_*.ipynb'))
-MODULES = ['blocks', 'models', 'data', 'gradients', 'degradation', 'training', 'whyskips']
 
 def cells(path): return json.loads(path.read_text())['cells']
 def src(c): return ''.join(c['source'])
@@ -65,8 +64,14 @@ def test_exercises_link_their_solutions(chapter):
         assert re.search(timed, text, re.I), \
             f'{chapter.name}: exercise {i} gives no expected time (or says what it needs)'
 
+def test_graders_are_not_on_the_chapters_pages():
+    "A student meets a hint, not the answer: no grader (nor its expected values) in a chapter"
+    for ch in sorted(NBS.glob('0[1-9]_*.ipynb')):
+        code = '\n'.join(src(c) for c in cells(ch) if c['cell_type'] == 'code')
+        assert not re.search(r'exercise_check\(|\b_check_\d', code), ch.name
+
 def test_self_checks_are_run_right_and_wrong_by_the_solutions():
-    for m in MODULES: importlib.import_module(f'resnet_course.{m}')
+    importlib.import_module('resnet_course.graders')
     assert len(CHECKS) >= 10
     for id in CHECKS:
         chapter = next(p for p in CHAPTERS if p.name.startswith(id[:2]))

@@ -28,3 +28,45 @@ def test_array_batches_on_gpu():
     from resnet_course.data import fmnist_dls
     xb, yb = fmnist_dls(bs=16, n_train=100, n_valid=50, per_item=False).one_batch()
     assert xb.device.type == yb.device.type == 'cuda' and xb.shape == (16, 1, 28, 28)
+
+def test_fine_tune_run_on_gpu(mini, tmp_path):
+    """The course's main run in small (`training_run`, fine_tune, fp16, channels-last): the frozen
+    epoch trains the head and not the body's convs, the fp16 steps then move the body, and the run
+    ends with its checkpoint and an exported learner that predicts on the GPU"""
+    import pandas as pd
+    from torch import nn
+    from fastai.callback.core import Callback
+    from fastai.learner import load_learner
+    from resnet_course.data import imagenette_dls
+    from resnet_course.training import training_run
+    def weights(model):
+        return {n: m.weight.detach().clone() for n, m in model.named_modules()
+                if isinstance(m, (nn.Conv2d, nn.Linear))}
+    class Watch(Callback):
+        "Conv and linear weights before the run and after each fit; steps and skipped steps"
+        order = 11                                  # after `MixedPrecision`
+        def __init__(self): self.snaps, self.steps, self.skipped = [], 0, 0
+        def before_fit(self):
+            if not self.snaps: self.snaps.append(weights(self.model))
+        def after_step(self): self.steps += 1
+        def after_cancel_step(self): self.skipped += 1
+        def after_fit(self): self.snaps.append(weights(self.model))
+    dls, watch, out = imagenette_dls(size=32, bs=8, path=mini, num_workers=0), Watch(), tmp_path
+    training_run(dls, out, 'resnet18', 'fine_tune', epochs=2, freeze_epochs=1, seed=0,
+                 cbs=[watch], progress=False)
+    start, frozen, end = watch.snaps
+    body = [n for n in start if n.startswith('body')]
+    assert all(torch.equal(start[n], frozen[n]) for n in body)
+    assert not torch.equal(start['head.2'], frozen['head.2'])
+    # the GradScaler may skip the first steps of a fit (its scale too high), not most steps
+    assert watch.skipped < watch.steps / 2
+    assert sum(not torch.equal(frozen[n], end[n]) for n in body) > len(body) / 2
+    assert all(w.dtype == torch.float32 and w.device.type == 'cuda' for w in end.values())
+    history = pd.read_csv(out/'history.csv')
+    assert (history.phase.tolist() == ['frozen', 'unfrozen', 'unfrozen']
+            and torch.isfinite(torch.tensor(history[['train_loss', 'valid_loss']].values)).all())
+    assert [p.name for p in (out/'models').glob('*.pth')] == ['epoch_2.pth']   # the newest only
+    inf = load_learner(out/'export.pkl', cpu=False)
+    assert next(inf.model.parameters()).device.type == 'cuda'
+    label, idx, probs = inf.predict(sorted((mini/'val'/'n03888257').iterdir())[0])
+    assert label == inf.dls.vocab[idx] and abs(probs.sum().item() - 1) < 1e-3

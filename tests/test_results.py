@@ -6,11 +6,10 @@ The chapters load these records and assert their claims on them (05: the demo's 
 its ablations; the teacher's guide: the lesson's timings; the solutions: their full-mode runs)."""
 import pytest
 from helpers import quietly
-from resnet_course.core import RESULTS, read_json
+from resnet_course.core import RESULTS, cpu_has_bf16, on_gpu, read_json
 from resnet_course.fashion import FASHION_ABLATIONS
-from resnet_course.degradation import SUMMARY, fit_recipe, read_record, recipe_dls
+from resnet_course.runs import SUMMARY, Interrupt, fit_recipe, read_record, recipe_dls
 from resnet_course.models import model_from_name
-from resnet_course.training import Interrupt
 from fastai.torch_core import set_seed
 
 PROVENANCE = {'command', 'commit', 'date', 'cpu', 'gpu', 'threads', 'precision', 'torch'}
@@ -25,14 +24,14 @@ def check_provenance(p):
 
 def test_records_exist():
     assert len(list(RESULTS.glob('training/*/*.json'))) == 12, (
-        'python bench/record_results.py training')
+        'resnet-course record training')
     assert len(list(RESULTS.glob('degradation-long/*.json'))) == 4, (
-        'python bench/record_results.py long')
+        'resnet-course record long')
     found = {p.parent.name for p in FASHION}
-    assert {'seed0', 'seed1', 'seed2'} <= found, 'python bench/record_results.py fashion'
+    assert {'seed0', 'seed1', 'seed2'} <= found, 'resnet-course record fashion'
     assert {f'ablation-{a}' for a in FASHION_ABLATIONS} <= found, (
-        'python bench/record_results.py ablations')
-    assert (RESULTS/'demo_seeds.json').exists(), 'python bench/record_results.py demo'
+        'resnet-course record ablations')
+    assert (RESULTS/'demo_seeds.json').exists(), 'resnet-course record demo'
 
 @pytest.mark.parametrize('path', RUN_RECORDS, ids=lambda p: str(p.relative_to(RESULTS)))
 def test_run_record(path):
@@ -54,7 +53,8 @@ def test_fashion_record(path):
     assert len(r['history']) == r['epochs'] == r['recipe']['epochs'] and r['test_images'] == 10_000
     assert r['train_images'] == 60_000 and r['test_accuracy'] == (
         r['test_accuracy_tta'] if r['recipe']['tta'] else r['test_accuracy_no_tta'])
-    assert (path.parent/'model.pth').exists()
+    # git keeps only the weights a chapter loads: chapter 08's interpretation loads seed 0's
+    assert (path.parent/'model.pth').exists() == (path.parent.name == 'seed0')
 
 def test_demo_seeds_record():
     runs = read_json(RESULTS/'demo_seeds.json')['runs']
@@ -67,14 +67,10 @@ def test_demo_seeds_record():
 
 def test_lesson_record():
     "The teacher's guide's timings: every command of the lesson, in its order, timed"
-    import importlib.util
-    bench = RESULTS.parent/'bench'/'record_results.py'
-    spec = importlib.util.spec_from_file_location('record', bench)
-    record = importlib.util.module_from_spec(spec); spec.loader.exec_module(record)
+    from resnet_course.cli import LESSON
     rec = read_json(RESULTS/'lesson.json')
     check_provenance(rec['provenance'])
-    assert [s['command'] for s in rec['steps']] == record.LESSON, (
-        'python bench/record_results.py lesson')
+    assert [s['command'] for s in rec['steps']] == LESSON, 'resnet-course record lesson'
     assert all(0 < s['seconds'] < 600 for s in rec['steps'])
 
 def test_solution_records():
@@ -85,14 +81,22 @@ def test_solution_records():
 
 @pytest.mark.slow
 def test_first_epoch_reproduces():
-    """The first epoch of the recorded 12-epoch plain-20 run, trained again here, within 2 points of
-    its record"""
+    """The first epoch of the recorded 12-epoch plain-20 run, trained again here in the record's
+    precision, within 2 points of its record. Like with like: a bf16 record is not compared with
+    an fp32 run (they differ by more than 2 points in the first epoch), so where the record's
+    arithmetic cannot be had natively the test says so and skips."""
     rec = read_record(RESULTS/'degradation-long', 'plain-20')
-    recipe = rec['recipe']
+    recipe, prec = rec['recipe'], rec['precision']
+    if on_gpu() or rec['provenance']['gpu']:
+        pytest.skip('the record was made on a CPU: a GPU run is not the same arithmetic')
+    if prec == 'bf16' and not cpu_has_bf16():
+        pytest.skip('the record was trained in bf16 mixed precision; this CPU has no native '
+                    'bfloat16 (emulated, one epoch takes minutes): not compared')
     dls = recipe_dls(recipe)
     set_seed(recipe['seed'], reproducible=True)
     model = model_from_name('plain-20', rec['n_classes'], rec['in_channels'], recipe['width'])
-    _, hist = quietly(fit_recipe, model, dls, recipe, cbs=[Interrupt(1)], progress=False)
+    _, hist = quietly(fit_recipe, model, dls, recipe, cbs=[Interrupt(1)], progress=False,
+                      prec=prec)
     first = rec['history'][0]
     assert len(hist) == 1
     for k in ('train_error', 'valid_error'):

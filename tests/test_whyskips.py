@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from helpers import is_png, quietly
 from resnet_course.core import read_json
-from resnet_course.degradation import recipe_dls, train_eval_dl
+from resnet_course.runs import recipe_dls, train_eval_dl
 from resnet_course.whyskips import (single_lesions, lesion_increase, slices_1d, roughness,
                                     trained_pair, lesion, landscape)
 

@@ -12,3 +12,17 @@ if (typeof Search !== "undefined") {
     return htmlToText(doc.documentElement.outerHTML, anchor);
   };
 }
+
+// Printing from the browser's menu: every folded answer prints open (the print stylesheet does it
+// too, in browsers that style `::details-content`), and closes again afterwards.
+let closedForPrint = [];
+window.addEventListener("beforeprint", () => {
+  closedForPrint = [...document.querySelectorAll("article details:not([open])")];
+  closedForPrint.forEach((d) => (d.open = true));
+});
+window.addEventListener("afterprint", () => closedForPrint.forEach((d) => (d.open = false)));
+
+// pydata-sphinx-theme loads searchtools.js on every page, so sphinx_highlight.js takes each page
+// for the search page and never marks the words a search result was opened for: mark them here.
+if (typeof SphinxHighlight !== "undefined" && !document.getElementById("search-results"))
+  SphinxHighlight.highlightSearchWords();
