@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-demo: install                          ## the classroom demo (about 25 s on 2 CPU cores with bf16, 35 s in fp32)
+demo: install                          ## the classroom demo (about 25-30 s on 2 CPU cores with bf16, 35-45 s in fp32)
 	$(BIN)/resnet-course demo --out demo_output
 
 test: install sync lint nbtest pytest  ## everything CI runs
@@ -52,8 +52,9 @@ bench: install                         ## speed figures (not tests): ours vs tor
 record: install                        ## the long runs the chapters load, into results/ (about 2.5 hours on 2 cores; resumes)
 	$(BIN)/resnet-course record all
 
-docs: install                          ## the course website, offline, into docs/_build/html
+docs: install                          ## the course website and the lesson's slides, offline, into docs/_build/html
 	$(BIN)/python docs/build.py
+	$(BIN)/python docs/slides.py
 
 # The borrowed GPU machine (bench/gpu_check.sh, README: Checking a GPU) has Python 3.12, torch 2.11,
 # torchvision 0.26, numpy 2.5, pandas, matplotlib, scipy, scikit-learn, pillow, pytest, requests,

@@ -6,7 +6,7 @@ Docs: https://resnet-course.github.io/resnet_course/degradation.html.md"""
 
 # %% auto #0
 __all__ = ['DEMO_CLAIMS', 'FULL_CLAIMS', 'plot_curves', 'plot_vs_depth', 'plot_degradation', 'degradation_gaps', 'failed_claims',
-           'markdown_table', 'headline', 'demo']
+           'markdown_table', 'headline', 'LiveCurves', 'demo']
 
 # %% ../nbs/05_degradation.ipynb #3a520968
 import time
@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Annotated
 import pandas as pd
 import matplotlib.pyplot as plt
+from torch import nn
 from fastcore.script import call_parse
+from fastai.callback.core import Callback
+from fastprogress.core import IN_NOTEBOOK
 from . import core
 from .core import (COLORS, device_info, run_banner, save_figure, write_atomic,
                                 write_json)
-from .models import net_name
-from .runs import (DEMO_RECIPE, SUMMARY, check_recipe, read_record, recipe_dls,
-                                run_models)
+from .models import net_name, parse_name
+from .runs import (DEMO_RECIPE, SUMMARY, ErrorHistory, check_recipe, read_record,
+                                recipe_dls, run_models)
 
 
 # %% ../nbs/05_degradation.ipynb #5199fa08
@@ -111,6 +114,42 @@ def headline(summary:pd.DataFrame, seconds:float, prec:str=None) -> str:
                  f"on {device_info(prec)}")
     return '\n'.join(lines)
 
+# %% ../nbs/05_degradation.ipynb #217bc2bc
+class LiveCurves(Callback):
+    "In a notebook: every net's training error so far, redrawn after each epoch of each net"
+    order = ErrorHistory.order + 1          # after the epoch's row is written
+    def __init__(self, epochs:int, show:bool=True):
+        self.epochs, self.show, self.curves, self.handle = epochs, show, {}, None
+    def before_fit(self):
+        m = self.learn.model
+        depth = sum(isinstance(l, (nn.Conv2d, nn.Linear)) and 'shortcut' not in n.split('.')
+                    for n, l in m.named_modules())
+        kind = 'residual' if any(getattr(b, 'residual', False) for b in m.modules()) else 'plain'
+        self.name = net_name(kind, depth)
+        self.curves[self.name] = []
+    def after_epoch(self):
+        hist = next(cb for cb in self.learn.cbs if isinstance(cb, ErrorHistory))
+        self.curves[self.name] = [100 * r['train_error'] for r in hist.rows]
+        if not self.show: return
+        from IPython.display import display
+        fig = self.plot()
+        if self.handle is None: self.handle = display(fig, display_id=True)
+        else: self.handle.update(fig)
+        plt.close(fig)
+    def plot(self):
+        "The figure of the curves so far"
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        for name, errs in self.curves.items():
+            kind, depth = parse_name(name)
+            ax.plot(range(1, len(errs) + 1), errs, 'o-', color=COLORS[kind], lw=1 + depth / 20,
+                    label=name)
+        ax.set(xlabel='epoch', ylabel='training error (%)', ylim=(0, 100),
+               xlim=(0.5, self.epochs + 0.5), xticks=range(1, self.epochs + 1),
+               title='training error, while the nets train')
+        ax.legend(loc='lower left')
+        fig.tight_layout()
+        return fig
+
 # %% ../nbs/05_degradation.ipynb #91784591
 @call_parse
 def demo(
@@ -144,7 +183,9 @@ def demo(
     run_banner(f'Fashion-MNIST ({data})', 28, epochs, train_images=n_train, models=', '.join(names),
                optimiser=opt + ('' if moms is None else f", momentum {' '.join(map(str, moms))}"),
                output=out, prec=prec)
-    summary = run_models(names, out, dls=dls, prec=prec, **recipe)
+    # in a notebook the class watches the curves while the nets train
+    live = [LiveCurves(epochs)] if IN_NOTEBOOK else []
+    summary = run_models(names, out, dls=dls, prec=prec, cbs=live, **recipe)
     records = {name: read_record(out, name) for name in names}
     fig = plot_degradation(records, f'Fashion-MNIST, {n_train} training images, width {width}, '
                                     f'{epochs} epochs, seed {seed}')

@@ -196,14 +196,17 @@ def _check_05_6(deepen):
 @exercise_check('06.1', hint="compare every entry of the body's state dict before and "
                              "after the frozen epochs, the buffers included")
 def _check_06_1(changed):
-    "Names (full, or their last part) of the body's state-dict entries the frozen epochs changed"
-    names = {str(k).rsplit('.', 1)[-1]
-             for k in ([changed] if isinstance(changed, str) else changed)}
-    if names & {'weight', 'bias'}:
+    "Full names of the chapter's resnet34's body state-dict entries that the frozen epochs changed"
+    names = {str(k) for k in ([changed] if isinstance(changed, str) else changed)}
+    if {n.rsplit('.', 1)[-1] for n in names} & {'weight', 'bias'}:
         return ("with train_bn=False the optimiser updates no weight of a frozen body: did you "
                 "pass train_bn=False, and compare the body only?")
-    bn_stats = {'running_mean', 'running_var'}
-    return bn_stats <= names <= bn_stats | {'num_batches_tracked'}
+    body = [k for k in resnet34(n_classes=10).state_dict() if k.startswith('body.')]
+    if not names <= set(body):
+        return "give the full names of the body's entries, like 'body.stem.1.running_mean'"
+    stats = {k for k in body if k.endswith(('.running_mean', '.running_var'))}
+    if not stats <= names: return f"{len(stats - names)} entries that changed are missing"
+    return names <= stats | {k for k in body if k.endswith('.num_batches_tracked')}
 
 @exercise_check('06.2', hint="read fine_tune's source (section 4): what happens to base_lr "
                              "after the frozen phase, and where does lr_mult divide it?")
