@@ -114,7 +114,7 @@ def headline(summary:pd.DataFrame, seconds:float, prec:str=None) -> str:
                  f"on {device_info(prec)}")
     return '\n'.join(lines)
 
-# %% ../nbs/05_degradation.ipynb #217bc2bc
+# %% ../nbs/05_degradation.ipynb #e0828147
 class LiveCurves(Callback):
     "In a notebook: every net's training error so far, redrawn after each epoch of each net"
     order = ErrorHistory.order + 1          # after the epoch's row is written
@@ -125,11 +125,11 @@ class LiveCurves(Callback):
         depth = sum(isinstance(l, (nn.Conv2d, nn.Linear)) and 'shortcut' not in n.split('.')
                     for n, l in m.named_modules())
         kind = 'residual' if any(getattr(b, 'residual', False) for b in m.modules()) else 'plain'
-        self.name = net_name(kind, depth)
-        self.curves[self.name] = []
+        self.net = net_name(kind, depth)
+        self.curves[self.net] = []
     def after_epoch(self):
         hist = next(cb for cb in self.learn.cbs if isinstance(cb, ErrorHistory))
-        self.curves[self.name] = [100 * r['train_error'] for r in hist.rows]
+        self.curves[self.net] = [100 * r['train_error'] for r in hist.rows]
         if not self.show: return
         from IPython.display import display
         fig = self.plot()
