@@ -15,6 +15,7 @@ from .core import PRECISIONS, RESULTS, git_commit, provenance, read_json, write_
 
 
 # %% ../nbs/90_cli.ipynb #21788fac
+# subcommand -> (module, function, one line of help)
 COMMANDS = {
     'demo':      ('resnet_course.degradation', 'demo',
                   'classroom demo: plain vs residual nets, degradation on real data'),
@@ -73,6 +74,7 @@ def main(argv:list=None):
     return res if isinstance(res, int) else 0
 
 # %% ../nbs/90_cli.ipynb #cf9bf4b7
+# the seeds of the recorded runs
 SEEDS = (0, 1, 2)
 # the commands of the teacher's guide's lesson, in the order the class runs them
 LESSON = ['resnet-course summary resnet34', 'resnet-course demo', 'resnet-course lesion',

@@ -35,6 +35,7 @@ from fastai.vision.core import imagenet_stats
 from fastai.vision.utils import verify_image
 
 # %% ../nbs/03_data.ipynb #1fdcf959
+# Fashion-MNIST's ten class names, in label order
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt',
                   'Sneaker', 'Bag', 'Ankle boot']
 # where Debian's dataset-fashion-mnist puts the idx files
@@ -100,6 +101,7 @@ def load_fmnist(source='embedded') -> dict:
     return load_fmnist_idx(source)
 
 # %% ../nbs/03_data.ipynb #ebef3b37
+# mean and standard deviation of Fashion-MNIST's training pixels
 FMNIST_STATS = ([0.2860], [0.3530])
 
 class ArrayImage:
@@ -137,6 +139,7 @@ def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None
     return dblock.dataloaders(range(len(x)), bs=bs, seed=seed, **kwargs)
 
 # %% ../nbs/03_data.ipynb #b903aca5
+# Imagenette's ten ImageNet ids and their names
 IMAGENETTE_CLASSES = {
     'n01440764': 'tench', 'n02102040': 'English springer', 'n02979186': 'cassette player',
     'n03000684': 'chain saw', 'n03028079': 'church', 'n03394916': 'French horn',
@@ -150,6 +153,7 @@ def wnid_label(fn):
     return IMAGENETTE_CLASSES[Path(fn).parent.name]
 
 # %% ../nbs/03_data.ipynb #70dbb158
+# what an Imagenette folder holds, for the error messages
 IMAGENETTE_LAYOUT = ("train/<wnid>/*.JPEG and val/<wnid>/*.JPEG, one folder per WordNet id "
                      f"({', '.join(IMAGENETTE_CLASSES)})")
 

@@ -28,6 +28,7 @@ from .runs import (checkpoints, evaluate, last_epoch, process_seconds, recipe_ph
                                 run_phases)
 
 # %% ../nbs/08_fashion.ipynb #6972d292
+# the chapter's recipe for the full Fashion-MNIST
 FASHION_RECIPE = dict(model='res-20', width=24, stem_stride=2, epochs=19, bs=256, lr=4e-3,
                       augment=True, pad=1, label_smoothing=0.1, tta=True, channels_last=True,
                       n_train=None, data=str(FMNIST_DIR), seed=0)

@@ -25,6 +25,7 @@ from .models import cifar_blocks, model_from_name, net_name
 from .data import load_fmnist, balanced_subset, FMNIST_STATS
 
 # %% ../nbs/04_gradients.ipynb #89aab890
+# the activations the gradient experiments compare
 ACTIVATIONS = dict(relu=relu, sigmoid=nn.Sigmoid)
 # the weight initialisations they compare
 INITS = ('pytorch', 'he')

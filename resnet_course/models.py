@@ -96,6 +96,7 @@ def custom_resnet(block_sizes:list, feature_map_sizes:list, n_classes:int, block
                            in_channels))
 
 # %% ../nbs/02_models.ipynb #7a246e8c
+# Table 1 of the paper: depth -> (blocks per stage, block)
 RESNET_DEPTHS = {18: ([2, 2, 2, 2], ResBlock), 34: ([3, 4, 6, 3], ResBlock),
                  50: ([3, 4, 6, 3], Bottleneck), 101: ([3, 4, 23, 3], Bottleneck),
                  152: ([3, 8, 36, 3], Bottleneck)}

@@ -33,6 +33,7 @@ from .models import model_from_name, n_params, parse_name
 from .data import ArrayDataset, fmnist_dls
 
 # %% ../nbs/09_runs.ipynb #cc5ced04
+# the classroom demo's recipe (the degradation chapter)
 DEMO_RECIPE = dict(data='embedded', n_train=2000, n_valid=500, n_eval=500, width=8, epochs=3,
                    bs=128, lr=1e-2, seed=0, opt='adam', moms=None)
 # the recipe's optimisers; SGD with momentum on (fit_one_cycle sets its value, see `moms`)
@@ -159,6 +160,7 @@ def fit_recipe(model, dls:DataLoaders, recipe:dict, cbs=None, progress:bool=True
     return learn, hist.history
 
 # %% ../nbs/09_runs.ipynb #1a205ec1
+# a record's summary columns, as `run_models` returns them
 SUMMARY = ['name', 'kind', 'depth', 'params', 'seconds', 'train_error', 'valid_error']
 
 def read_record(out, name:str) -> dict:
@@ -247,6 +249,7 @@ def load_trained(out, name:str) -> tuple:
     return model.eval(), rec
 
 # %% ../nbs/09_runs.ipynb #9e04e782
+# the schedules `recipe_phases` knows
 RECIPES = ('fine_tune', 'one_cycle')
 
 def recipe_phases(recipe:str='fine_tune', epochs:int=12, freeze_epochs:int=3, base_lr:float=5e-4,

@@ -90,6 +90,7 @@ def body_moved(model, init:dict) -> float:
                           if isinstance(m, nn.Conv2d) and n.startswith('body')]))
 
 # %% ../nbs/06_training.ipynb #e6b92fb6
+# the recorded runs' recipe: resnet34/plain34, 10,000 Fashion-MNIST pictures
 TRAIN_RECIPE = dict(data=str(FMNIST_DIR), n_train=10_000, n_valid=2_000, n_eval=2_000, width=16,
                     epochs=4, bs=64, lr=1e-3, seed=0, schedule='fine_tune', freeze_epochs=1,
                     size=32)

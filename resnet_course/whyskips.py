@@ -81,6 +81,7 @@ def lesioned(model:nn.Module, idxs, deleted=Deleted) -> nn.Module:
     return model
 
 # %% ../nbs/07_whyskips.ipynb #aab32389
+# the loss every lesion and landscape measures
 LOSS = CrossEntropyLossFlat()
 
 def _bar(items, progress:bool):
