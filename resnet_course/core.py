@@ -230,7 +230,7 @@ def check_float(name:str, value, low:float=None, high:float=None, low_open:bool=
     return float(value)
 
 # %% ../nbs/00_core.ipynb #93f90b0d
-CHECKS = {}   # exercise id ('05.6') -> (check, hint): each chapter registers its own
+CHECKS = {}   # exercise id ('05.6') -> (check, hint): the graders module registers them
 
 def exercise_check(id:str, hint:str):
     """Register `f(answer)` as the self-check of exercise `id`: `f` returns True when the answer is
