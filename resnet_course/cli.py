@@ -13,7 +13,6 @@ from pathlib import Path
 from fastcore.script import anno_parser, call_parse
 from .core import PRECISIONS, RESULTS, git_commit, provenance, read_json, write_json
 
-
 # %% ../nbs/90_cli.ipynb #21788fac
 # subcommand -> (module, function, one line of help)
 COMMANDS = {

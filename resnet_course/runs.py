@@ -94,7 +94,6 @@ def evaluate(model, dl, loss_func=None, prec:str='fp32', tta:bool=False) -> tupl
                 out = model(xb).float()
                 # test-time augmentation: the mean probabilities of each picture and its mirror
                 if tta: out = ((out.softmax(-1) + model(xb.flip(-1)).float().softmax(-1)) / 2).log()
-            out = out.float()
             loss += loss_func(out, yb).item() * len(yb)
             wrong += (out.argmax(dim=-1) != yb).float().sum().item()
             n += len(yb)
