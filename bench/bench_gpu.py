@@ -1,8 +1,9 @@
 """GPU figures for README (run by bench/gpu_check.sh, which passes `--out`): the course's main run
-in small (resnet34, a `custom_resnet`, through `training_run` with fastai's fine_tune recipe, fp16
-mixed precision and channels-last) on a generated Imagenette-layout folder of 256-px JPEGs at
-224 px; how many images per second the CPU decodes and augments (does the GPU wait for it?); and
-training img/s of the model alone, ours against torchvision's resnet34 with the same AMP."""
+in small (resnet34, a `custom_resnet`, through the runner `train_run` with fastai's fine_tune
+schedule, fp16 mixed precision and channels-last) on a generated Imagenette-layout folder of 256-px
+JPEGs at 224 px; how many images per second the CPU decodes and augments (does the GPU wait for
+it?); and training img/s of the model alone, ours against torchvision's resnet34 with the same
+AMP."""
 import importlib.metadata as md
 import os, platform, sys, tempfile, time
 from pathlib import Path
@@ -13,7 +14,7 @@ from fastcore.script import call_parse
 from resnet_course.core import write_json       # first: silences fastai's torch.jit warnings
 from resnet_course.data import imagenette_dls, make_mini_imagenette
 from resnet_course.models import model_from_name
-from resnet_course.training import training_run
+from resnet_course.runs import Recipe, train_run
 from fastai.callback.core import Callback
 
 def train_img_s(model, bs:int, steps:int, size:int=224) -> float:
@@ -93,9 +94,11 @@ def main(out:str=None,            # JSON file for the figures (written as they c
         meter = Meter()
         torch.cuda.reset_peak_memory_stats()
         start = time.perf_counter()
-        learn = training_run(dls, Path(tmp)/'run', 'resnet34', 'fine_tune', epochs=epochs,
-                             freeze_epochs=1, seed=0, cbs=[meter], progress=False)
-        hist = pd.read_csv(Path(tmp)/'run'/'history.csv')
+        recipe = Recipe(net='resnet34', data=str(path), size=224, bs=bs, schedule='fine_tune',
+                        epochs=epochs, freeze_epochs=1, lr=5e-4, seed=0, splitter=True,
+                        n_train=None, n_valid=None, n_eval=500)
+        rec = train_run(recipe, Path(tmp)/'run', dls=dls, cbs=[meter], progress=False)
+        hist = pd.DataFrame(rec['history'])
         done(run=dict(seconds=time.perf_counter() - start, phases=meter.phases,
                       peak_memory_gib=torch.cuda.max_memory_allocated() / 2**30,
                       history=hist.to_dict('records')))
@@ -104,14 +107,14 @@ def main(out:str=None,            # JSON file for the figures (written as they c
                   f"skipped by the fp16 loss scaler, scale {ph.get('loss_scale')}), "
                   f"{ph['img_s']:,.0f} img/s end to end")
         print(hist.to_string(index=False))
-        print(f"course run: {figs['run']['seconds']:.0f} s with checkpoints and export, "
+        print(f"course run: {figs['run']['seconds']:.0f} s with checkpoints and the record, "
               f"peak GPU memory {figs['run']['peak_memory_gib']:.1f} GiB")
         losses = hist[['train_loss', 'valid_loss']].to_numpy()
         unfrozen = meter.phases[-1]
         if not (np.isfinite(losses).all() and unfrozen['skipped'] < unfrozen['steps'] / 2):
             sys.exit('bench_gpu: the fp16 run did not train: losses not finite, or the loss '
                      'scaler skipped most steps (see the table above)')
-        del learn, dls
+        del dls
     for name, model in [('ours', model_from_name('resnet34', n_classes=10)),
                         ('torchvision', torchvision.models.resnet34(num_classes=10))]:
         done(**{f'model_img_s_{name}': train_img_s(model, bs, steps)})

@@ -67,12 +67,12 @@ def source() -> str:
     qs = {int(m[1]): m for t, s, _ in ch5 if t == 'markdown' and (m := re.match(
         r'\*\*(\d+)\.\*\*\s*(.+?)\n.*?<summary>Answer</summary>\s*(.+?)\s*</details>', s, re.S))}
     recipe = ast.literal_eval(next(''.join(o['data']['text/plain']) for _, s, outs in ch5
-                                   if s.strip() == 'DEMO_RECIPE' for o in outs))
+                                   if s.strip() == 'DEMO_RECIPE.as_dict()' for o in outs))
     b = dict(re.findall(r'^([\w ]+): (.*)$', next(''.join(o.get('text', '')) for _, s, outs in ch5
                         if 'run_banner(' in s and '#| export' not in s for o in outs), re.M))
     demo, rows = figure('05_degradation.ipynb', 'plot_degradation(records', 'demo', f"Chapter 05"
                   f"'s committed run: {b['mode']}, {b['dataset']} subset, {b['train images']} "
-                  f"training images, seed {ast.literal_eval(b['recipe'])['seed']}, {b['device']}.")
+                  f"training images, seed {recipe['seed']}, {b['device']}.")
     assert len(rows) == 2 and len(panel) == 4, "chapter 05's figure or its \"Reading it.\" changed"
     S, plain = [], claim.split('**In plain words:**')[1].split('\n\n')[0]
     def slide(head, body, note):

@@ -22,8 +22,8 @@ from . import core
 from .core import (COLORS, device_info, run_banner, save_figure, write_atomic,
                                 write_json)
 from .models import net_name, parse_name
-from .runs import (DEMO_RECIPE, SUMMARY, ErrorHistory, check_recipe, read_record,
-                                recipe_dls, run_models)
+from .runs import (DEMO_RECIPE, SUMMARY, ErrorHistory, read_record, recipe_dls,
+                                run_models)
 
 
 # %% ../nbs/05_degradation.ipynb #5199fa08
@@ -73,7 +73,7 @@ def plot_degradation(records:dict, title:str=''):
 # %% ../nbs/05_degradation.ipynb #103fb323
 # points of training error (deep − shallow plain net); residual gap ≤ share × plain gap
 DEMO_CLAIMS = dict(plain_gap=10., residual_share=1/3)
-# longer training shrinks the gap (section 6); the paper's is about 4 points
+# longer training shrinks the gap (section 5); the paper's is about 4 points
 FULL_CLAIMS = dict(plain_gap=2., residual_share=1/3)
 
 def degradation_gaps(errors:dict, shallow:int=20, deep:int=56) -> dict:
@@ -155,37 +155,37 @@ class LiveCurves(Callback):
 def demo(
     # output folder: models, figure, table (a rerun reuses finished models)
     out:str='demo_output',
-    seed:int=DEMO_RECIPE['seed'],        # seed: image subsets, initial weights, batch order
+    seed:int=DEMO_RECIPE.seed,           # seed: image subsets, initial weights, batch order
     # depths of the plain and residual nets (6n+2: 20, 32, 44, 56, ...)
     depths:Annotated[int, dict(nargs='+')]=(20, 56),
-    width:int=DEMO_RECIPE['width'],      # channels of the first stage (then 2×, 4×)
-    n_train:int=DEMO_RECIPE['n_train'],  # training images (class-balanced)
-    epochs:int=DEMO_RECIPE['epochs'],    # epochs of fit_one_cycle
-    bs:int=DEMO_RECIPE['bs'],            # batch size
-    lr:float=DEMO_RECIPE['lr'],          # maximum learning rate of the one-cycle schedule
-    data:str=DEMO_RECIPE['data'],        # Fashion-MNIST: 'embedded' subset or a folder of idx files
-    opt:str=DEMO_RECIPE['opt'],          # optimiser: adam (fastai's Adam) or sgd (with momentum)
+    width:int=DEMO_RECIPE.width,         # channels of the first stage (then 2×, 4×)
+    n_train:int=DEMO_RECIPE.n_train,     # training images (class-balanced)
+    epochs:int=DEMO_RECIPE.epochs,       # epochs of fit_one_cycle
+    bs:int=DEMO_RECIPE.bs,               # batch size
+    lr:float=DEMO_RECIPE.lr,             # maximum learning rate of the one-cycle schedule
+    data:str=DEMO_RECIPE.data,           # Fashion-MNIST: 'embedded' subset or a folder of idx files
+    opt:str=DEMO_RECIPE.opt,             # optimiser: adam (fastai's Adam) or sgd (with momentum)
     # momentum at the start, peak and end of the cycle (default: fit_one_cycle's 0.95 0.85 0.95)
-    moms:Annotated[float, dict(nargs=3)]=DEMO_RECIPE['moms'],
+    moms:Annotated[float, dict(nargs=3)]=DEMO_RECIPE.moms,
     # auto, fp32, bf16 or fp16 (default: $RESNET_COURSE_PRECISION, else auto)
     precision:str=None,
 ):
     ("Classroom demo: plain and residual nets of two (or more) depths, one recipe, "
      "on Fashion-MNIST; figure, table, three-line headline")
-    start, prec = time.perf_counter(), core.precision(precision)
+    start = time.perf_counter()
     depths = sorted(set(depths))
     if len(depths) < 2: raise ValueError(f"give at least two depths to compare, got {depths}")
     names = [net_name(kind, d) for kind in ('plain', 'residual') for d in depths]
-    recipe = check_recipe(dict(DEMO_RECIPE, seed=seed, width=width, n_train=n_train, epochs=epochs,
-                               bs=bs, lr=lr, data=data, opt=opt,
-                               moms=None if moms is None else list(moms)))
+    prec = core.precision(precision)
+    recipe = DEMO_RECIPE.replace(seed=seed, width=width, n_train=n_train, epochs=epochs, bs=bs,
+                                 lr=lr, data=data, opt=opt, moms=moms, precision=prec)
     dls = recipe_dls(recipe)                 # bad data or sizes fail here, before any training
     run_banner(f'Fashion-MNIST ({data})', 28, epochs, train_images=n_train, models=', '.join(names),
                optimiser=opt + ('' if moms is None else f", momentum {' '.join(map(str, moms))}"),
                output=out, prec=prec)
     # in a notebook the class watches the curves while the nets train
     live = [LiveCurves(epochs)] if IN_NOTEBOOK else []
-    summary = run_models(names, out, dls=dls, prec=prec, cbs=live, **recipe)
+    summary = run_models(names, out, recipe, dls=dls, cbs=live)
     records = {name: read_record(out, name) for name in names}
     fig = plot_degradation(records, f'Fashion-MNIST, {n_train} training images, width {width}, '
                                     f'{epochs} epochs, seed {seed}')

@@ -22,7 +22,7 @@ from .models import (cifar_resnet, custom_resnet, model_from_name, n_params,
                                   plain34, resnet34, resnet50, stage_table)
 from .data import (IMAGENETTE_CLASSES, fmnist_dls, image_files, images_per_class,
                                 make_mini_imagenette)
-from .runs import recipe_phases
+from .runs import schedule_phases
 from .whyskips import named_blocks
 
 
@@ -212,7 +212,7 @@ def _check_06_1(changed):
                              "after the frozen phase, and where does lr_mult divide it?")
 def _check_06_2(lr):
     "The body's peak rate after unfreezing in `fine_tune(12, 5e-4, freeze_epochs=3, lr_mult=1)`"
-    lr, want = float(lr), recipe_phases('fine_tune', 12, 3, 5e-4, lr_mult=1)[1]['lr_max'].start
+    lr, want = float(lr), schedule_phases('fine_tune', 12, 3, 5e-4, lr_mult=1)[1]['lr_max'].start
     if abs(lr / 5e-4 - 1) < 1e-3:
         return "that is base_lr itself; fine_tune changes it after freezing"
     return abs(lr / want - 1) < 1e-3
@@ -223,7 +223,7 @@ def _check_06_3(n):
     "The `n` of `Interrupt(n)` that stops the design's recipe (3 frozen + 12) after 6 unfrozen"
     if float(n) != int(n): return "give a whole number of epochs"
     if int(n) == 6: return "Interrupt counts the frozen epochs too"
-    return int(n) == recipe_phases('fine_tune', 12, 3)[0]['n_epoch'] + 6
+    return int(n) == schedule_phases('fine_tune', 12, 3)[0]['n_epoch'] + 6
 
 @exercise_check('06.4', hint="add up the bytes (numel × element_size) of the tensors under "
                              "each of the checkpoint's two keys")

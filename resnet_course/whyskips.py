@@ -26,8 +26,8 @@ from .core import (COLORS, check_float, check_int, pick, provenance,
                                 save_figure)
 from .blocks import ResBlock, PreActBlock
 from .models import net_name
-from .runs import (DEMO_RECIPE, recipe_dls, evaluate, train_eval_dl, run_models,
-                                load_trained)
+from .runs import (DEMO_RECIPE, Recipe, recipe_dls, evaluate, train_eval_dl,
+                                run_models, load_run)
 
 # %% ../nbs/07_whyskips.ipynb #c9f0f895
 def named_blocks(model:nn.Module) -> list:
@@ -246,7 +246,7 @@ def variant_names(depth:int) -> list:
 
 # %% ../nbs/07_whyskips.ipynb #c0c7c76d
 def plot_variants(records:pd.DataFrame, ax=None):
-    "fastai's smoothed training loss per batch of every net in `records` (records of `run_models`)"
+    "fastai's smoothed training loss per batch of every net in `records` (the runner's records)"
     ax = ax or plt.subplots(figsize=(6, 3.8))[1]
     for r in records.itertuples():
         label = f"{r.name}: {r.train_error:.1%} train / {r.valid_error:.1%} valid error"
@@ -262,12 +262,12 @@ def trained_pair(models, depth:int, progress:bool=True) -> tuple:
     names = {kind: net_name(kind, depth) for kind in ('plain', 'residual')}
     missing = [n for n in names.values() if not (Path(models)/f'{n}.pth').exists()]
     if missing: run_models(missing, models, progress=progress)
-    loaded = {kind: load_trained(models, n) for kind, n in names.items()}
-    recipes = [rec['recipe'] for _, rec in loaded.values()]
+    loaded = {kind: load_run(models, n) for kind, n in names.items()}
+    recipes = [{k: v for k, v in rec['recipe'].items() if k != 'net'} for _, rec in loaded.values()]
     if recipes[0] != recipes[1]:
         raise ValueError(f"{names['plain']} and {names['residual']} in {models} were trained with "
                          f"different recipes: {recipes}")
-    return {kind: m for kind, (m, _) in loaded.items()}, recipes[0]
+    return {kind: m for kind, (m, _) in loaded.items()}, Recipe.of(recipes[0])
 
 @call_parse
 def lesion(
@@ -291,12 +291,12 @@ def lesion(
     summary = dict(intact=single.groupby('net').intact.first().to_dict(),
                    mean_increase=inc.mean().to_dict(), median_increase=inc.median().to_dict(),
                    factor=inc.plain.mean() / inc.residual.mean())
-    fig = plot_lesions(single, multi, f'{depth}-layer nets from {models}, seed {recipe["seed"]}')
+    fig = plot_lesions(single, multi, f'{depth}-layer nets from {models}, seed {recipe.seed}')
     print("one shape-keeping block deleted, mean increase of validation error: plain "
           f"{inc.plain.mean():.1%}, residual {inc.residual.mean():.1%} ({summary['factor']:.1f}×)")
     paths = save_figure(fig, out, 'lesion',
                         dict(config=dict(models=str(models), depth=depth, samples=samples,
-                                         seed=seed, recipe=recipe),
+                                         seed=seed, recipe=recipe.as_dict()),
                              provenance=provenance(), summary=summary,
                              single=single.replace({np.nan: None}).to_dict('records'),
                              multi=multi.to_dict('records')))
@@ -318,14 +318,14 @@ def landscape(
 ):
     "Loss landscape of a trained plain net and its residual twin: contours, 1-D slices, roughness"
     images = check_int('images', pick(256, 128) if images is None else images, 1,
-                       DEMO_RECIPE['n_train'])
+                       DEMO_RECIPE.n_train)
     grid, slices = (check_int('grid', pick(21, 7) if grid is None else grid, 3),
                     check_int('slices', pick(6, 4) if slices is None else slices, 1))
     check_int('points', points, 3)
     check_float('span2d', span2d, 0); check_float('span1d', span1d, 0)
     net_name('plain', depth); check_int('seed', seed, 0)
     pair, recipe = trained_pair(models, depth)
-    batches = list(train_eval_dl(recipe_dls(recipe), images, seed=recipe['seed']))
+    batches = list(train_eval_dl(recipe_dls(recipe), images, seed=recipe.seed))
     print(f"loss of plain-{depth} and res-{depth} on {images} training images: {grid}×{grid} grid, "
           f"{slices} slices of {points} points")
     lands = {kind: (slices_1d(m, batches, slices, points, span1d, seed),
@@ -339,7 +339,7 @@ def landscape(
                                                          for k, v in numbers.items()))
     fig = plot_landscapes(lands, f'{depth}-layer nets from {models}, {images} training images')
     config = dict(models=str(models), depth=depth, images=images, grid=grid, slices=slices,
-                  points=points, span2d=span2d, span1d=span1d, seed=seed, recipe=recipe)
+                  points=points, span2d=span2d, span1d=span1d, seed=seed, recipe=recipe.as_dict())
     paths = save_figure(fig, out, 'landscape',
                         dict(config=config, provenance=provenance(), **numbers))
     print('wrote ' + ' and '.join(map(str, paths)))

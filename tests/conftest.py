@@ -5,7 +5,7 @@ from helpers import quietly
 
 @pytest.fixture(scope='session')
 def demo_out(tmp_path_factory):
-    "Default `demo()` run's folder: plain-20/56, res-20/56 trained (`load_trained`), figure, table"
+    "Default `demo()` run's folder: plain-20/56, res-20/56 trained (`load_run`), figure, table"
     # imported here: collecting other test files does not need it
     from resnet_course.degradation import demo
     out = tmp_path_factory.mktemp('demo')/'demo_output'

@@ -12,7 +12,8 @@ BAD = [  # (argv, what the one error line must say)
     (['demo', '--width', '0'], 'width must be an integer ≥ 1, got 0'),
     (['demo', '--n-train', '0'], 'n_train must be an integer ≥ 1, got 0'),
     (['demo', '--n-train', '100000'], 'n_train must be an integer from 1 to 8000'),
-    (['demo', '--epochs', '0'], 'epochs must be an integer ≥ 1'),
+    (['demo', '--epochs', '0'], 'nothing to train: epochs + freeze_epochs must be at least 1'),
+    (['demo', '--epochs', '-1'], 'epochs must be an integer ≥ 0'),
     (['demo', '--bs', '0'], 'bs must be an integer ≥ 1'),
     (['demo', '--bs', '5000'], 'bs must be an integer from 1 to 2000'),
     (['demo', '--lr', '0'], 'lr must be a number > 0, got 0'),
@@ -40,11 +41,11 @@ BAD = [  # (argv, what the one error line must say)
     (['gradients', '--bs', '0'], 'bs must be an integer from 1 to 8000, got 0'),
     (['gradients', '--bs', '9000'], 'bs must be an integer from 1 to 8000, got 9000'),
     (['gradients', '--width', '0'], 'width must be an integer ≥ 1, got 0'),
-    (['train', '--recipe', 'fit'], 'valid: fine_tune, one_cycle'),
+    (['train', '--schedule', 'fit'], 'schedule must be one of fine_tune, one_cycle'),
     (['train', '--epochs', '-1'], 'epochs must be an integer ≥ 0'),
     (['train', '--freeze-epochs', '-1'], 'freeze_epochs must be an integer ≥ 0'),
     (['train', '--epochs', '0', '--freeze-epochs', '0'], 'nothing to train'),
-    (['train', '--base-lr', '0'], 'base_lr must be a number > 0'),
+    (['train', '--lr', '0'], 'lr must be a number > 0'),
     (['train', '--arch', 'vgg16'], 'unknown net'),
     (['train', '--bs', '0'], 'bs must be an integer ≥ 1'),
     (['train', '--size', '4'], 'size must be an integer ≥ 8, got 4'),
@@ -60,16 +61,17 @@ BAD = [  # (argv, what the one error line must say)
     (['landscape', '--images', '5000'], 'images must be an integer from 1 to 2000'),
     (['landscape', '--span2d', '0'], 'span2d must be a number > 0'),
     (['landscape', '--span1d', '-1'], 'span1d must be a number > 0'),
-    (['fashion', '--epochs', '-1'], 'epochs must be an integer ≥ 1'),
+    (['fashion', '--epochs', '-1'], 'epochs must be an integer ≥ 0'),
+    (['fashion', '--epochs', '0'], 'nothing to train'),
     (['fashion', '--bs', '0'], 'bs must be an integer ≥ 1'),
     (['fashion', '--lr', '0'], 'lr must be a number > 0'),
     (['fashion', '--label-smoothing', '2'], 'label_smoothing must be a number ≥ 0 and ≤ 1'),
-    (['fashion', '--model', 'vgg16'], 'unknown net'),
-    (['fashion', '--model', 'res-21'], '6n+2'),
+    (['fashion', '--net', 'vgg16'], 'unknown net'),
+    (['fashion', '--net', 'res-21'], '6n+2'),
     (['fashion', '--width', '0'], 'width must be an integer ≥ 1'),
     (['fashion', '--stem-stride', '3'], 'stem_stride must be an integer from 1 to 2'),
     (['fashion', '--pad', '5'], 'pad must be an integer from 0 to 4'),
-    (['fashion', '--n-train', '5'], 'n_train must be an integer ≥ 10'),
+    (['fashion', '--n-train', '5'], 'bs must be an integer from 1 to 5, got 256'),
     (['fashion', '--n-train', '70000'], 'n_train must be an integer from 1 to '),
     (['fashion', '--seed', '-1'], 'seed must be an integer ≥ 0'),
     (['fashion', '--data', '/nowhere'], 'not found in /nowhere'),
@@ -116,14 +118,15 @@ def test_fp16_on_a_cpu(capsys, tmp_path):
     assert 'precision=fp16 needs a CUDA GPU' in one_error_line(capsys, 'fashion')
     assert not (tmp_path/'d').exists() and not (tmp_path/'f').exists()
 
-def test_damaged_run_json_is_named(mini, tmp_path, capsys):
-    out = tmp_path/'run'
-    (out/'models').mkdir(parents=True)
-    (out/'models'/'epoch_0.pth').write_bytes(b'')
-    (out/'run.json').write_text('{"arch": "res-8", ')
+def test_damaged_run_is_named(mini, tmp_path, capsys):
+    "A run's damaged recipe file (in its work folder) is named, and nothing is trained"
+    work = tmp_path/'run'/'.res-8.work'
+    (work/'models').mkdir(parents=True)
+    (work/'models'/'epoch_0.pth').write_bytes(b'')
+    (work/'recipe.json').write_text('{"net": "res-8", ')
     assert main(['train', '--data', str(mini), '--size', '32', '--arch', 'res-8',
-                 '--out', str(out), '--resume']) == 2
-    assert f'damaged file {out}/run.json' in one_error_line(capsys, 'train')
+                 '--out', str(tmp_path/'run')]) == 2
+    assert f'damaged file {work}/recipe.json' in one_error_line(capsys, 'train')
 
 def test_damaged_record_is_named(tmp_path, capsys):
     for name in ('plain-20', 'res-20'):
@@ -140,14 +143,16 @@ def test_fashion_command_quick(tmp_path, capsys):
     args = ['fashion', '--out', str(out), '--n-train', '500', '--epochs', '1',
             '--data', 'embedded', '--precision', 'fp32', '--width', '8']
     assert main(args) == 0
-    r = read_json(out/'result.json')
-    assert (r['epochs'], len(r['history']), r['train_images'],
-            r['test_images']) == (1, 1, 500, 2000)
-    assert (0.1 < r['test_accuracy'] <= 1 and r['seconds'] > 0 and r['params'] > 0
-            and (out/'model.pth').exists())
-    assert r['recipe']['width'] == 8 and r['precision'] == r['provenance']['precision'] == 'fp32'
+    r = read_json(out/'seed0.json')
+    assert (r['recipe']['epochs'], len(r['history']), r['train_images'],
+            r['valid_images']) == (1, 1, 500, 2000)
+    assert (0 <= r['valid_error_tta'] < 0.9 and r['wall_seconds'] > r['seconds'] > 0
+            and r['params'] > 0 and (out/'seed0.pth').exists())
+    assert (r['recipe']['width'] == 8
+            and r['recipe']['precision'] == r['provenance']['precision'] == 'fp32')
     capsys.readouterr()
     assert main(args) == 0 and 'test accuracy' in capsys.readouterr().out
-    assert read_json(out/'result.json') == r                          # reused, not retrained
-    assert main(args[:-2] + ['--width', '16']) == 2
-    assert 'other settings' in one_error_line(capsys, 'fashion')
+    assert read_json(out/'seed0.json') == r                           # reused, not retrained
+    assert main(args[:-2] + ['--width', '16']) == 2                   # never overwritten
+    assert 'holds a finished run of seed0 with another recipe' in one_error_line(capsys, 'fashion')
+    assert read_json(out/'seed0.json') == r

@@ -7,7 +7,7 @@ from fastai.callback.core import Callback
 from fastai.losses import CrossEntropyLossFlat
 from helpers import is_png, quietly
 from resnet_course.degradation import DEMO_CLAIMS, demo, failed_claims
-from resnet_course.runs import (DEMO_RECIPE, SUMMARY, Interrupt, evaluate, load_trained,
+from resnet_course.runs import (DEMO_RECIPE, SUMMARY, Interrupt, Recipe, evaluate, load_run,
                                 read_record, recipe_dls, run_models)
 
 NAMES = ['plain-20', 'plain-56', 'res-20', 'res-56']
@@ -25,7 +25,7 @@ def test_demo_outputs_agree_with_the_records(demo_out):
         rec = read_record(demo_out, r['name'])
         assert {k: rec[k] for k in SUMMARY} == r        # results.json repeats each record
         assert (rec['history'][-1]['train_error'] == r['train_error']
-                and len(rec['history']) == DEMO_RECIPE['epochs'])
+                and len(rec['history']) == DEMO_RECIPE.epochs)
     md = (demo_out/'results.md').read_text()
     assert md.startswith('| name | kind | depth | params | seconds |')
     for r in rows: assert f"| {r['name']} | {r['kind']} | {r['depth']} | {r['params']} |" in md
@@ -49,12 +49,13 @@ def test_demo_rerun_reuses_and_fresh_run_reproduces(demo_out, tmp_path):
         for key in ['train_error', 'valid_error']: assert abs(a[key] - b[key]) <= 0.01, (a, b)
 
 @pytest.mark.slow
-def test_load_trained(demo_out):
+def test_load_run(demo_out):
     "The saved weights give the recorded validation error"
-    model, rec = load_trained(demo_out, 'res-56')
-    assert not model.training and rec['recipe'] == DEMO_RECIPE
-    _, err = evaluate(model, recipe_dls(rec['recipe']).valid, CrossEntropyLossFlat(),
-                      rec['precision'])
+    model, rec = load_run(demo_out, 'res-56')
+    assert not model.training
+    assert rec['recipe'] == DEMO_RECIPE.replace(net='res-56').resolved().as_dict()
+    _, err = evaluate(model, recipe_dls(Recipe.of(rec['recipe'])).valid, CrossEntropyLossFlat(),
+                      rec['recipe']['precision'])
     assert err == pytest.approx(rec['valid_error'], abs=1e-6)
 
 class CountFits(Callback):
@@ -71,16 +72,19 @@ class CtrlC(Callback):
 
 @pytest.mark.parametrize('stop', [CtrlC(at=2), Interrupt(3)], ids=['Ctrl-C', 'cancelled fit'])
 def test_resume_after_interrupt(tmp_path, stop):
-    "Stopped in the second model: only the first is saved; a rerun trains the other two, keeps it"
+    """Stopped in the second model: the first is saved, the second has its first epoch's checkpoint;
+    a rerun keeps the first, resumes the second after its first epoch, trains the third"""
     names = ['plain-8', 'res-8', 'plain-14']
     with pytest.raises((KeyboardInterrupt, RuntimeError)):
         quietly(run_models, names, tmp_path, cbs=[stop], **TINY)
-    # nothing half-written
-    assert sorted(p.name for p in tmp_path.iterdir()) == ['plain-8.json', 'plain-8.pth']
+    # nothing half-written: the second net is still in its work folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['.res-8.work', 'plain-8.json',
+                                                          'plain-8.pth']
     mtime = (tmp_path/'plain-8.pth').stat().st_mtime_ns
     count = CountFits()
     df = quietly(run_models, names, tmp_path, cbs=[count], **TINY)
     assert count.n == 2 and df.reused.tolist() == [True, False, False]
+    assert read_record(tmp_path, 'res-8')['resumed_at_epoch'] == 1
     assert (tmp_path/'plain-8.pth').stat().st_mtime_ns == mtime
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f'{n}.{e}' for n in names
                                                                 for e in ('json', 'pth'))

@@ -8,13 +8,13 @@ def test_precision_is_fp16():
     from resnet_course.core import on_gpu, precision
     assert on_gpu() and precision() == 'fp16'
 
-def test_course_learner_on_gpu(mini):
+def test_recipe_learner_on_gpu(mini):
     "fastai's fp16 MixedPrecision, channels-last weights that stay fp32, a finite epoch on the GPU"
     from fastai.callback.fp16 import MixedPrecision
     from resnet_course.data import imagenette_dls
-    from resnet_course.training import course_learner
+    from resnet_course.runs import Recipe, recipe_learner
     dls = imagenette_dls(size=32, bs=8, path=mini, num_workers=0)
-    learn = course_learner(dls, 'resnet18', path=mini, seed=0)
+    learn = recipe_learner(Recipe(net='resnet18', data=str(mini), splitter=True), dls)
     conv = learn.model.body.stem[0]
     assert any(type(cb) is MixedPrecision for cb in learn.cbs)
     assert (conv.weight.is_contiguous(memory_format=torch.channels_last)
@@ -30,15 +30,15 @@ def test_array_batches_on_gpu():
     assert xb.device.type == yb.device.type == 'cuda' and xb.shape == (16, 1, 28, 28)
 
 def test_fine_tune_run_on_gpu(mini, tmp_path):
-    """The course's main run in small (`training_run`, fine_tune, fp16, channels-last): the frozen
+    """The course's main run in small (`train_run`, fine_tune, fp16, channels-last): the frozen
     epoch trains the head and not the body's convs, the fp16 steps then move the body, and the run
-    ends with its checkpoint and an exported learner that predicts on the GPU"""
-    import pandas as pd
+    ends with its record and weights, from which an exported learner predicts on the GPU"""
     from torch import nn
     from fastai.callback.core import Callback
     from fastai.learner import load_learner
     from resnet_course.data import imagenette_dls
-    from resnet_course.training import training_run
+    from resnet_course.runs import Recipe, recipe_learner, train_run
+    from resnet_course.training import BodyMoved
     def weights(model):
         return {n: m.weight.detach().clone() for n, m in model.named_modules()
                 if isinstance(m, (nn.Conv2d, nn.Linear))}
@@ -52,8 +52,10 @@ def test_fine_tune_run_on_gpu(mini, tmp_path):
         def after_cancel_step(self): self.skipped += 1
         def after_fit(self): self.snaps.append(weights(self.model))
     dls, watch, out = imagenette_dls(size=32, bs=8, path=mini, num_workers=0), Watch(), tmp_path
-    training_run(dls, out, 'resnet18', 'fine_tune', epochs=2, freeze_epochs=1, seed=0,
-                 cbs=[watch], progress=False)
+    recipe = Recipe(net='resnet18', data=str(mini), size=32, bs=8, schedule='fine_tune', epochs=2,
+                    freeze_epochs=1, lr=5e-4, seed=0, splitter=True, n_train=None, n_valid=None,
+                    n_eval=None)
+    rec = train_run(recipe, out, dls=dls, cbs=[watch, BodyMoved()], progress=False)
     start, frozen, end = watch.snaps
     body = [n for n in start if n.startswith('body')]
     assert all(torch.equal(start[n], frozen[n]) for n in body)
@@ -62,10 +64,14 @@ def test_fine_tune_run_on_gpu(mini, tmp_path):
     assert watch.skipped < watch.steps / 2
     assert sum(not torch.equal(frozen[n], end[n]) for n in body) > len(body) / 2
     assert all(w.dtype == torch.float32 and w.device.type == 'cuda' for w in end.values())
-    history = pd.read_csv(out/'history.csv')
-    assert (history.phase.tolist() == ['frozen', 'unfrozen', 'unfrozen']
-            and torch.isfinite(torch.tensor(history[['train_loss', 'valid_loss']].values)).all())
-    assert [p.name for p in (out/'models').glob('*.pth')] == ['epoch_2.pth']   # the newest only
+    history = rec['history']
+    assert [h['epoch'] for h in history] == [1, 2, 3] and rec['recipe']['precision'] == 'fp16'
+    assert torch.isfinite(torch.tensor([[h['train_loss'], h['valid_loss']] for h in history])).all()
+    assert history[0]['body_moved'] == 0 < history[-1]['body_moved']
+    assert sorted(p.name for p in out.iterdir()) == ['resnet18.json', 'resnet18.pth']
+    learn = recipe_learner(recipe, dls, path=out)
+    learn.model.load_state_dict(torch.load(out/'resnet18.pth', weights_only=True))
+    learn.export()
     inf = load_learner(out/'export.pkl', cpu=False)
     assert next(inf.model.parameters()).device.type == 'cuda'
     label, idx, probs = inf.predict(sorted((mini/'val'/'n03888257').iterdir())[0])

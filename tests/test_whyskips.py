@@ -29,7 +29,7 @@ def test_lesion_claim(single20):
 def test_landscape_roughness_claim(demo_out):
     "Along random filter-normalised directions the plain-56 loss has more dips than the res-56 loss"
     pair, recipe = trained_pair(demo_out, 56, progress=False)
-    batches = list(train_eval_dl(recipe_dls(recipe), 128, seed=recipe['seed']))
+    batches = list(train_eval_dl(recipe_dls(recipe), 128, seed=recipe.seed))
     r = {kind: roughness(slices_1d(m, batches, n_dirs=4, n=31, span=0.15, progress=False)[1])
          for kind, m in pair.items()}
     assert r['plain'] >= ROUGHNESS_FACTOR * r['residual'], r
