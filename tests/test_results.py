@@ -1,9 +1,10 @@
 """The recorded runs in results/: every record has its schema and its provenance, and one of them
 reproduces.
 
-The chapters load these records and assert their claims on them (05: the demo's seeds and the
-12-epoch run; 06: resnet34 and plain34 on real images; 08: the Fashion-MNIST recipe, its seeds and
-its ablations; the teacher's guide: the lesson's timings; the solutions: their full-mode runs)."""
+The chapters load these records and assert their claims on them (05: the demo's seeds, the
+12-epoch run and the run on all 60,000 images; 06: resnet34 and plain34 on real images; 08: the
+Fashion-MNIST recipe, its seeds and its ablations; the teacher's guide: the lesson's timings; the
+solutions: their full-mode runs)."""
 import pytest
 from helpers import quietly
 from resnet_course.core import RESULTS, cpu_has_bf16, on_gpu, read_json
@@ -12,7 +13,8 @@ from resnet_course.runs import SUMMARY, Interrupt, Recipe, read_record, train_ru
 
 PROVENANCE = {'command', 'commit', 'date', 'cpu', 'gpu', 'threads', 'precision', 'torch'}
 RUN_RECORDS = (sorted(RESULTS.glob('training/*/*.json'))
-               + sorted(RESULTS.glob('degradation-long/*.json')))
+               + sorted(RESULTS.glob('degradation-long/*.json'))
+               + sorted(RESULTS.glob('degradation-full/*.json')))
 FASHION = (sorted(RESULTS.glob('fashion/seed*.json'))
            + sorted(RESULTS.glob('fashion/ablation-*.json')))
 
@@ -26,6 +28,8 @@ def test_records_exist():
         'resnet-course record training')
     assert len(list(RESULTS.glob('degradation-long/*.json'))) == 4, (
         'resnet-course record long')
+    assert len(list(RESULTS.glob('degradation-full/*.json'))) == 4, (
+        'resnet-course record full')
     found = {p.stem for p in FASHION}
     assert {'seed0', 'seed1', 'seed2'} <= found, 'resnet-course record fashion'
     assert {f'ablation-{a}' for a in FASHION_ABLATIONS} <= found, (
