@@ -100,7 +100,7 @@ def questions(chapter) -> list:
             qs.append((int(m[1]), m[2].strip(), m[3].strip()))
     return qs
 
-@pytest.mark.parametrize('chapter', CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize('chapter', CHAPTERS + sorted(NBS.glob('08_*.ipynb')), ids=lambda p: p.stem)
 def test_questionnaire(chapter):
     qs = questions(chapter)
     assert 10 <= len(qs) <= 20, f'{chapter.name}: {len(qs)} questions'
