@@ -121,6 +121,11 @@ class Recipe:
         "The recipe as JSON holds it (lists, not tuples)"
         return json.loads(json.dumps(dataclasses.asdict(self)))
 
+    def model(self, n_classes:int, in_channels:int):
+        "The recipe's net, built by name (the stem's stride passed on where it is not the default)"
+        return model_from_name(self.net, n_classes, in_channels, self.width,
+                               **({'stem_stride': 2} if self.stem_stride == 2 else {}))
+
     def resolved(self) -> 'Recipe':
         "This recipe with the precision this machine trains it in (`auto` and None decided)"
         return self.replace(precision=precision(self.precision))
@@ -218,9 +223,7 @@ def recipe_learner(recipe:Recipe, dls:DataLoaders, path='.', cbs=None, model=Non
     "fastai `Learner` of `recipe`: its net (seeded; or `model`), loss, optimiser, splitter, device"
     in_channels = dls.valid.one_batch()[0].shape[1]
     set_seed(recipe.seed, reproducible=True)        # the same initial weights in every run
-    if model is None:
-        model = model_from_name(recipe.net, dls.c, in_channels, recipe.width,
-                                **({'stem_stride': 2} if recipe.stem_stride == 2 else {}))
+    if model is None: model = recipe.model(dls.c, in_channels)
     if recipe.channels_last: model = model.to(memory_format=torch.channels_last)
     ls = recipe.label_smoothing
     learn = Learner(dls, model, loss_func=LabelSmoothingCrossEntropyFlat(eps=ls) if ls
@@ -397,9 +400,7 @@ def run_models(names, out, recipe:Recipe=DEMO_RECIPE, dls:DataLoaders=None, cbs=
 def load_run(out, name:str) -> tuple:
     "The net of the finished run `name` in `out`, with its weights, in eval mode; its record"
     rec = read_record(out, name)
-    r = Recipe.of(rec['recipe'])
-    model = model_from_name(r.net, rec['n_classes'], rec['in_channels'], r.width,
-                            **({'stem_stride': 2} if r.stem_stride == 2 else {}))
+    model = Recipe.of(rec['recipe']).model(rec['n_classes'], rec['in_channels'])
     model.load_state_dict(torch.load(Path(out)/f'{name}.pth', weights_only=True,
                                      map_location='cpu'))
     return model.eval(), rec
