@@ -136,6 +136,22 @@ def _record_training(out:Path):
                       out/'training'/f'{label}-seed{seed}', cbs=[BodyMoved()], weights=False,
                       progress=False, command='resnet-course record training')
 
+def _record_transfer(out:Path):
+    "Chapter 06's transfer study: the pretrained body, then each way to train the new task"
+    from resnet_course.runs import train_run
+    from resnet_course.training import PRETRAIN_RECIPE, TRANSFER, TRANSFER_RECIPE, TRANSFER_SHOTS
+    folder, command = out/'transfer', 'resnet-course record transfer'
+    train_run(PRETRAIN_RECIPE, folder, 'pretrain', progress=False, command=command)
+    for seed in SEEDS:
+        for shots in TRANSFER_SHOTS:
+            for label, change in TRANSFER.items():
+                recipe = TRANSFER_RECIPE.replace(n_train=shots * len(TRANSFER_RECIPE.classes),
+                                                 seed=seed, **change)
+                rec = train_run(recipe, folder, f'{label}-{shots}-seed{seed}', weights=False,
+                                progress=False, command=command)
+                print(f"{label}, {shots} per class, seed {seed}: "
+                      f"{1 - rec['valid_error']:.1%}", flush=True)
+
 def _record_long(out:Path):
     from resnet_course.runs import DEMO_RECIPE, run_models
     run_models(['plain-20', 'plain-56', 'res-20', 'res-56'], out/'degradation-long',
@@ -158,7 +174,8 @@ def _record_fashion(out:Path):
 def _record_ablations(out:Path):
     from resnet_course.fashion import ABLATION_EPOCHS, FASHION_ABLATIONS
     for name, change in FASHION_ABLATIONS.items():
-        _fashion_run(out/'fashion', f'ablation-{name}', dict(change, epochs=ABLATION_EPOCHS))
+        _fashion_run(out/'fashion', f'ablation-{name}', dict(change, epochs=ABLATION_EPOCHS,
+                                                             test=False))
 
 def _record_demo(out:Path):
     for prec in ('fp32', 'bf16'):
@@ -181,11 +198,12 @@ def _record_lesson(out:Path):
 
 # `resnet-course record`'s parts, by name
 PARTS = dict(demo=_record_demo, long=_record_long, full=_record_full, training=_record_training,
-             fashion=_record_fashion, ablations=_record_ablations, lesson=_record_lesson)
+             transfer=_record_transfer, fashion=_record_fashion, ablations=_record_ablations,
+             lesson=_record_lesson)
 
 @call_parse
 def record(
-    # what to record: demo, long, full, training, fashion, ablations, lesson or all
+    # what to record: demo, long, full, training, transfer, fashion, ablations, lesson or all
     part:str,
     out:str=None,       # the results folder (default: the repository's results/)
 ):

@@ -21,7 +21,8 @@ from .runs import Recipe, process_seconds, recipe_dls, train_run
 # the chapter's recipe for the full Fashion-MNIST
 FASHION_RECIPE = Recipe(net='res-20', width=24, stem_stride=2, epochs=19, bs=256, lr=4e-3,
                         augment=True, pad=1, label_smoothing=0.1, tta=True, channels_last=True,
-                        n_train=None, n_valid=None, n_eval=2000, data=str(FMNIST_DIR), seed=0)
+                        n_train=None, n_valid=None, n_eval=2000, data=str(FMNIST_DIR), seed=0,
+                        holdout=5000)
 # the ablations: one change each against the same 6-epoch base
 ABLATION_EPOCHS = 6
 # one change to the recipe each, by name
@@ -31,7 +32,7 @@ FASHION_ABLATIONS = {'base': {}, 'no-augmentation': dict(augment=False),
                      'width-16': dict(width=16), 'nchw': dict(channels_last=False),
                      'fp32': dict(precision='fp32')}
 # quick mode's smaller run: its changes to the recipe
-QUICK_FASHION = dict(n_train=2000, epochs=1, data='embedded')
+QUICK_FASHION = dict(n_train=2000, epochs=1, data='embedded', holdout=500)
 
 # %% ../nbs/08_fashion.ipynb #d7ed1a88
 @call_parse
@@ -56,6 +57,9 @@ def fashion(
     no_channels_last:bool=False,            # keep PyTorch's default memory layout (NCHW)
     # class-balanced subset of the training images (default: all; quick mode 2,000)
     n_train:int=None,
+    # class-balanced training images held out to validate (0: none; the test set validates)
+    holdout:int=None,
+    no_test:bool=False,                     # validate only: keep the test set for the final runs
     # folder of the Fashion-MNIST idx files (default: /usr/share/datasets/fashion-mnist;
     # quick mode: the embedded subset)
     data:str=None,
@@ -65,8 +69,9 @@ def fashion(
 ):
     ("Train a ResNet on the full Fashion-MNIST on this machine and measure it on the 10,000 test "
      "images: OUT/NAME.json")
-    given = {k: v for k, v in dict(epochs=epochs, n_train=n_train, data=data).items()
-             if v is not None}
+    given = {k: v for k, v in dict(epochs=epochs, n_train=n_train, data=data,
+                                   holdout=holdout).items() if v is not None}
+    if given.get('holdout') == 0: given['holdout'] = None
     # bad values fail here, before any data is read
     recipe = FASHION_RECIPE.replace(
         **{**(QUICK_FASHION if is_quick() else {}), **given}, seed=seed, width=width,
@@ -80,21 +85,30 @@ def fashion(
                train_images=recipe.n_train or 'all', output=Path(out)/f'{name}.json',
                prec=recipe.precision)
     # the wall time from the start of the process: start-up included
-    rec = train_run(recipe, out, name, dls=dls, weights=not no_weights,
+    rec = train_run(recipe, out, name, dls=dls, weights=not no_weights, test=not no_test,
                     since=time.time() - process_seconds())
-    print(f"test accuracy {1 - rec['valid_error_tta' if recipe.tta else 'valid_error']:.2%} "
-          f"({rec['valid_images']:,} test images"
-          + (f"; {1 - rec['valid_error']:.2%} without test-time augmentation" if recipe.tta else '')
-          + f"), {rec['wall_seconds'] / 60:.1f} minutes, {rec['params']:,} parameters; "
+    def accuracy(split, images):
+        tta = f"; {1 - rec[f'{split}_error']:.2%} without test-time augmentation"
+        return (f"{1 - rec[f'{split}_error_tta' if recipe.tta else f'{split}_error']:.2%} "
+                f"({rec[images]:,} images{tta if recipe.tta else ''})")
+    held = recipe.holdout is not None
+    print(('validation' if held else 'test') + f" accuracy {accuracy('valid', 'valid_images')}"
+          + (f", test accuracy {accuracy('test', 'test_images')}"
+             if rec.get('test_error') is not None else '')
+          + f"; {rec['wall_seconds'] / 60:.1f} minutes, {rec['params']:,} parameters; "
           + ('found' if rec['reused'] else 'wrote') + f" {Path(out)/f'{name}.json'}")
     return rec
 
 # %% ../nbs/08_fashion.ipynb #a8f10002
 def percent(records:pd.DataFrame) -> pd.DataFrame:
-    "The chapter's table of `records` (`read_records`): test accuracy in %, with and without TTA"
+    "The chapter's table of `records` (`read_records`): accuracy in %, with and without TTA"
     recipes = pd.DataFrame(list(records.recipe), index=records.index)
-    return pd.DataFrame({'with TTA (%)': (1 - records.valid_error_tta.astype(float)) * 100,
-                         'without TTA (%)': (1 - records.valid_error.astype(float)) * 100,
+    def acc(col): return (1 - records[col].astype(float)) * 100
+    tested = 'test_error' in records and records.test_error.notna().any()
+    return pd.DataFrame({'validation, TTA (%)': acc('valid_error_tta'),
+                         'validation (%)': acc('valid_error'),
+                         **({'test, TTA (%)': acc('test_error_tta'), 'test (%)': acc('test_error')}
+                            if tested else {}),
                          'minutes': records.wall_seconds.astype(float) / 60,
                          'epochs': recipes.epochs, 'net': recipes.net, 'width': recipes.width,
                          'precision': recipes.precision})
