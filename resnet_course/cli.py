@@ -8,7 +8,7 @@ Docs: https://resnet-course.github.io/resnet_course/cli.html.md"""
 __all__ = ['COMMANDS', 'SEEDS', 'LESSON', 'PARTS', 'usage', 'parse_options', 'main', 'timed_demo', 'add_demo_runs', 'record']
 
 # %% ../nbs/90_cli.ipynb #7197925e
-import importlib, subprocess, sys, tempfile, time
+import importlib, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 from fastcore.script import anno_parser, call_parse
 from .core import PRECISIONS, RESULTS, git_commit, provenance, read_json, write_json
@@ -29,7 +29,7 @@ COMMANDS = {
     'landscape': ('resnet_course.whyskips',    'landscape',
                   'loss landscape slices of plain and residual nets'),
     'fashion':   ('resnet_course.fashion',     'fashion',
-                  'train a ResNet on the full Fashion-MNIST on this machine: test accuracy'),
+                  'train a ResNet on Fashion-MNIST on this machine: validation, then test'),
     'record':    ('resnet_course.cli',         'record',
                   "record the course's long runs into results/ (maintainers; resumes)"),
 }
@@ -136,22 +136,6 @@ def _record_training(out:Path):
                       out/'training'/f'{label}-seed{seed}', cbs=[BodyMoved()], weights=False,
                       progress=False, command='resnet-course record training')
 
-def _record_transfer(out:Path):
-    "Chapter 06's transfer study: the pretrained body, then each way to train the new task"
-    from resnet_course.runs import train_run
-    from resnet_course.training import PRETRAIN_RECIPE, TRANSFER, TRANSFER_RECIPE, TRANSFER_SHOTS
-    folder, command = out/'transfer', 'resnet-course record transfer'
-    train_run(PRETRAIN_RECIPE, folder, 'pretrain', progress=False, command=command)
-    for seed in SEEDS:
-        for shots in TRANSFER_SHOTS:
-            for label, change in TRANSFER.items():
-                recipe = TRANSFER_RECIPE.replace(n_train=shots * len(TRANSFER_RECIPE.classes),
-                                                 seed=seed, **change)
-                rec = train_run(recipe, folder, f'{label}-{shots}-seed{seed}', weights=False,
-                                progress=False, command=command)
-                print(f"{label}, {shots} per class, seed {seed}: "
-                      f"{1 - rec['valid_error']:.1%}", flush=True)
-
 def _record_long(out:Path):
     from resnet_course.runs import DEMO_RECIPE, run_models
     run_models(['plain-20', 'plain-56', 'res-20', 'res-56'], out/'degradation-long',
@@ -184,26 +168,31 @@ def _record_demo(out:Path):
         add_demo_runs(runs, out/'demo_seeds.json')
 
 def _record_lesson(out:Path):
-    "Each lesson command's wall time (start-up included) in a fresh folder, as on a student's PC"
-    steps = []
+    "Each lesson command's wall time (start-up included) in a fresh folder, and the figure it drew"
+    steps, figures = [], out/'lesson'
+    figures.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
-        for command in LESSON:
-            start = time.perf_counter()
+        for i, command in enumerate(LESSON):
+            start, since = time.perf_counter(), time.time()
             subprocess.run(_course(*command.split()[1:]), cwd=work, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             steps.append(dict(command=command, seconds=round(time.perf_counter() - start, 1)))
+            # the figures it drew (new or drawn again): the teacher's guide shows them
+            for p in sorted(p for p in Path(work).rglob('*.png') if p.stat().st_mtime >= since):
+                name = f'{i + 1}-{p.name}'
+                shutil.copyfile(p, figures/name)
+                steps[-1].setdefault('figures', []).append(f'lesson/{name}')
             print(f"{command}: {steps[-1]['seconds']} s", flush=True)
     write_json(out/'lesson.json',
                dict(steps=steps, provenance=provenance('resnet-course record lesson')))
 
 # `resnet-course record`'s parts, by name
 PARTS = dict(demo=_record_demo, long=_record_long, full=_record_full, training=_record_training,
-             transfer=_record_transfer, fashion=_record_fashion, ablations=_record_ablations,
-             lesson=_record_lesson)
+             fashion=_record_fashion, ablations=_record_ablations, lesson=_record_lesson)
 
 @call_parse
 def record(
-    # what to record: demo, long, full, training, transfer, fashion, ablations, lesson or all
+    # what to record: demo, long, full, training, fashion, ablations, lesson or all
     part:str,
     out:str=None,       # the results folder (default: the repository's results/)
 ):

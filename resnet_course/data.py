@@ -139,7 +139,8 @@ def hold_out(a:dict, n:int) -> dict:
     held = balanced_subset(a['y_train'], n, HOLDOUT_SEED)
     rest = np.setdiff1d(np.arange(len(a['y_train'])), held)
     return dict(x_train=a['x_train'][rest], y_train=a['y_train'][rest], x_valid=a['x_train'][held],
-                y_valid=a['y_train'][held], x_test=a['x_valid'], y_test=a['y_valid'])
+                y_valid=a['y_train'][held], x_test=np.array(a['x_valid']),
+                y_test=np.array(a['y_valid']))
 
 def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None, seed:int=42,
                per_item:bool=True, augment:bool=False, size:int=None, classes:list=None,

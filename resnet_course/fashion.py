@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from fastcore.script import call_parse
 from . import core
-from .core import is_quick, run_banner
+from .core import check_int, is_quick, run_banner
 from .data import FMNIST_DIR
 from .runs import Recipe, process_seconds, recipe_dls, train_run
 
@@ -67,11 +67,13 @@ def fashion(
     precision:str=None,
     no_weights:bool=False,                  # keep the record NAME.json only, not the weights
 ):
-    ("Train a ResNet on the full Fashion-MNIST on this machine and measure it on the 10,000 test "
-     "images: OUT/NAME.json")
+    ("Train a ResNet on Fashion-MNIST on this machine, validate it on held-out training images and "
+     "score the 10,000 test images once, at the end: OUT/NAME.json")
     given = {k: v for k, v in dict(epochs=epochs, n_train=n_train, data=data,
                                    holdout=holdout).items() if v is not None}
-    if given.get('holdout') == 0: given['holdout'] = None
+    if holdout is not None:
+        check_int('holdout', holdout, 0)
+        given['holdout'] = holdout or None           # 0: no validation split
     # bad values fail here, before any data is read
     recipe = FASHION_RECIPE.replace(
         **{**(QUICK_FASHION if is_quick() else {}), **given}, seed=seed, width=width,

@@ -74,6 +74,7 @@ BAD = [  # (argv, what the one error line must say)
     (['fashion', '--n-train', '5'], 'bs must be an integer from 1 to 5, got 256'),
     (['fashion', '--n-train', '70000'], 'n_train must be an integer from 1 to '),
     (['fashion', '--seed', '-1'], 'seed must be an integer ≥ 0'),
+    (['fashion', '--holdout', '-1'], 'holdout must be an integer ≥ 0'),
     (['fashion', '--data', '/nowhere'], 'not found in /nowhere'),
 ] + [([cmd, '--precision', 'half'], "precision='half' is not a precision; "
       "valid: auto, fp32, bf16, fp16") for cmd in ('demo', 'train', 'fashion')]
@@ -140,14 +141,16 @@ def test_fashion_command_quick(tmp_path, capsys):
     the environment says): its record, and a second call that trains nothing"""
     from resnet_course.core import read_json
     out = tmp_path/'f'
-    args = ['fashion', '--out', str(out), '--n-train', '500', '--epochs', '1',
+    args = ['fashion', '--out', str(out), '--n-train', '500', '--epochs', '1', '--holdout', '500',
             '--data', 'embedded', '--precision', 'fp32', '--width', '8']
     assert main(args) == 0
     r = read_json(out/'seed0.json')
-    assert (r['recipe']['epochs'], len(r['history']), r['train_images'],
-            r['valid_images']) == (1, 1, 500, 2000)
-    assert (0 <= r['valid_error_tta'] < 0.9 and r['wall_seconds'] > r['seconds'] > 0
-            and r['params'] > 0 and (out/'seed0.pth').exists())
+    # 500 held-out training images validate; the 2,000 embedded test images are scored at the end
+    assert (r['recipe']['epochs'], len(r['history']), r['train_images'], r['valid_images'],
+            r['test_images']) == (1, 1, 500, 500, 2000)
+    assert (0 <= r['valid_error_tta'] <= 0.9 and 0 <= r['test_error_tta'] <= 0.9
+            and r['wall_seconds'] > r['seconds'] > 0 and r['params'] > 0
+            and (out/'seed0.pth').exists())
     assert (r['recipe']['width'] == 8
             and r['recipe']['precision'] == r['provenance']['precision'] == 'fp32')
     capsys.readouterr()

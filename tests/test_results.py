@@ -58,9 +58,15 @@ def test_fashion_record(path):
     assert abs(h[-1]['valid_error'] - r['valid_error']) < 1e-6
     assert abs(sum(row['seconds'] for row in h) - r['seconds']) < 1
     assert 0 < r['seconds'] <= r['wall_seconds']          # the command's wall time: start-up too
-    # all the training images; the 10,000 test images are the validation set
-    assert r['train_images'] == 60_000 and r['valid_images'] == 10_000
+    # 5,000 training images held out to validate, the net trained on the other 55,000
+    assert r['recipe']['holdout'] == 5_000
+    assert r['train_images'] == 55_000 and r['valid_images'] == 5_000
     assert (r['valid_error_tta'] is not None) == r['recipe']['tta']
+    # the seeds scored the 10,000 test images once, at the end; the ablations never looked at them
+    scored = path.stem.startswith('seed')
+    assert (r['test_images'] == 10_000) if scored else r['test_images'] is None
+    assert (r['test_error'] is not None) == scored
+    assert (r['test_error_tta'] is not None) == (scored and r['recipe']['tta'])
     # git keeps only the weights a chapter loads: chapter 08's interpretation loads seed 0's
     assert path.with_suffix('.pth').exists() == (path.stem == 'seed0')
 
