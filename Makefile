@@ -45,6 +45,7 @@ nbs: install                           ## re-execute notebooks (NB=path for one)
 bench: install                         ## speed figures (not tests): ours vs torchvision, data vs model, demo time
 	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_precision.py
+	$(BIN)/python bench/bench_levers.py
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec fp32
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec bf16
