@@ -15,9 +15,9 @@ Read the ratios: absolute times on a shared machine vary by ±30% from run to ru
 """
 import statistics, time
 import torch
-from torch import nn
 from resnet_course.core import cpu_has_bf16, cpu_name
 from resnet_course.fashion import FASHION_RECIPE
+from bench_precision import step           # one timed training step, the same as there
 
 BASE = FASHION_RECIPE
 # one change to the recipe each: its label, the change, the batch size
@@ -37,13 +37,6 @@ def batch(recipe, bs):
     x = torch.randn(bs, 1, PX, PX)
     return (x.to(memory_format=torch.channels_last) if recipe.channels_last else x,
             torch.randint(0, 10, (bs,)))
-
-def train_step(model, opt, x, y, prec):
-    t = time.perf_counter()
-    with torch.autocast('cpu', dtype=torch.bfloat16, enabled=prec == 'bf16'):
-        loss = nn.functional.cross_entropy(model(x), y)
-    opt.zero_grad(); loss.backward(); opt.step()
-    return time.perf_counter() - t
 
 def eval_step(model, x, prec):
     t = time.perf_counter()
@@ -65,7 +58,7 @@ def bench_train(recipe, bs) -> dict:
     x, y = batch(recipe, bs)
     models = {p: net(recipe) for p in PRECISIONS}
     opts = {p: torch.optim.Adam(models[p].parameters(), lr=1e-3) for p in PRECISIONS}
-    secs = alternate({p: (lambda p=p: train_step(models[p], opts[p], x, y, p)) for p in PRECISIONS})
+    secs = alternate({p: (lambda p=p: step(models[p], opts[p], x, y, p)) for p in PRECISIONS})
     return {p: bs / s for p, s in secs.items()}
 
 def bench_eval(recipe) -> dict:
