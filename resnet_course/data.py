@@ -7,9 +7,10 @@ Docs: https://resnet-course.github.io/resnet_course/data.html.md"""
 # %% auto #0
 __all__ = ['FMNIST_CLASSES', 'FMNIST_DIR', 'EMBEDDED_FMNIST', 'FMNIST_FILES', 'FMNIST_STATS', 'HOLDOUT_SEED',
            'IMAGENETTE_CLASSES', 'IMAGENETTE_ENV', 'IMAGENETTE_LAYOUT', 'read_idx', 'load_fmnist_idx',
-           'balanced_subset', 'make_fmnist_subset', 'load_fmnist', 'ArrayImage', 'ArrayLabel', 'hold_out', 'fmnist_dls',
-           'wnid_label', 'imagenette_path', 'make_mini_imagenette', 'image_files', 'imagenette_dls', 'images_per_class',
-           'ArrayDataset', 'ArrayDataLoaders', 'ArrayDL', 'PadCrop', 'MirrorLR', 'PadTo', 'array_dls']
+           'balanced_subset', 'make_fmnist_subset', 'load_fmnist', 'ArrayImage', 'ArrayLabel', 'keep_classes',
+           'hold_out', 'fmnist_dls', 'wnid_label', 'imagenette_path', 'make_mini_imagenette', 'image_files',
+           'imagenette_dls', 'images_per_class', 'ArrayDataset', 'ArrayDataLoaders', 'ArrayDL', 'PadCrop', 'MirrorLR',
+           'PadTo', 'array_dls']
 
 # %% ../nbs/03_data.ipynb #8bc8820a
 import gzip, os, random, warnings
@@ -114,6 +115,21 @@ class ArrayLabel:
     def __init__(self, labels, classes): self.labels, self.classes = labels, classes
     def __call__(self, i): return self.classes[self.labels[i]]
 
+def keep_classes(a:dict, classes:list) -> dict:
+    "The arrays `a` (`load_fmnist`) of `classes` only (indices), labelled 0, 1, … in that order"
+    classes = list(classes)
+    if not classes or len(set(classes)) < len(classes) or not all(
+            isinstance(c, int) and 0 <= c < len(FMNIST_CLASSES) for c in classes):
+        raise ValueError(f"classes must be distinct class indices 0-{len(FMNIST_CLASSES) - 1}, "
+                         f"got {classes}")
+    new = np.full(len(FMNIST_CLASSES), -1)
+    new[classes] = np.arange(len(classes))
+    out = {}
+    for split in ('train', 'valid'):
+        keep = np.isin(a[f'y_{split}'], classes)
+        out[f'x_{split}'], out[f'y_{split}'] = a[f'x_{split}'][keep], new[a[f'y_{split}'][keep]]
+    return out
+
 # the validation split held out of the training images: the same for every run
 HOLDOUT_SEED = 42
 
@@ -127,10 +143,11 @@ def hold_out(a:dict, n:int) -> dict:
                 y_test=np.array(a['y_valid']))
 
 def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None, seed:int=42,
-               per_item:bool=True, augment:bool=False, size:int=None, holdout:int=None,
-               **kwargs) -> DataLoaders:
+               per_item:bool=True, augment:bool=False, size:int=None, classes:list=None,
+               holdout:int=None, **kwargs) -> DataLoaders:
     "Fashion-MNIST DataLoaders: per-item fastai DataBlock or (`per_item=False`) batches from memory"
-    a = load_fmnist(source)
+    a, vocab = load_fmnist(source), FMNIST_CLASSES
+    if classes is not None: a, vocab = keep_classes(a, classes), [vocab[c] for c in classes]
     if holdout is not None: a = hold_out(a, holdout)
     for name, n, key in [('n_train', n_train, 'y_train'), ('n_valid', n_valid, 'y_valid')]:
         if n is not None: check_int(name, n, 1, len(a[key]))
@@ -138,13 +155,14 @@ def fmnist_dls(source='embedded', bs:int=128, n_train:int=None, n_valid:int=None
     va = balanced_subset(a['y_valid'], n_valid, seed) if n_valid else np.arange(len(a['y_valid']))
     if not per_item:
         check_int('bs', bs, 1, len(tr))
-        return array_dls(ArrayDataset(a['x_train'][tr], a['y_train'][tr], FMNIST_CLASSES),
-                         ArrayDataset(a['x_valid'][va], a['y_valid'][va], FMNIST_CLASSES),
+        return array_dls(ArrayDataset(a['x_train'][tr], a['y_train'][tr], vocab),
+                         ArrayDataset(a['x_valid'][va], a['y_valid'][va], vocab),
                          bs, augment, size, seed=seed,
-                         test=(ArrayDataset(a['x_test'], a['y_test'], FMNIST_CLASSES)
-                               if holdout else None), **kwargs)
-    if augment or size or holdout is not None:
-        raise ValueError("augment, size and holdout are for per_item=False (batches from memory)")
+                         test=(ArrayDataset(a['x_test'], a['y_test'], vocab) if holdout else None),
+                         **kwargs)
+    if augment or size or classes is not None or holdout is not None:
+        raise ValueError("augment, size, classes and holdout are for per_item=False "
+                         "(batches from memory)")
     x, y = (np.concatenate([a['x_train'][tr], a['x_valid'][va]]),
             np.concatenate([a['y_train'][tr], a['y_valid'][va]]))
     dblock = DataBlock(blocks=(ImageBlock(cls=PILImageBW),

@@ -6,9 +6,9 @@ Docs: https://resnet-course.github.io/resnet_course/runs.html.md"""
 
 # %% auto #0
 __all__ = ['OPTIMISERS', 'SCHEDULES', 'DEMO_RECIPE', 'SUMMARY', 'START', 'Recipe', 'is_imagenette', 'recipe_dls', 'evaluate',
-           'train_eval_dl', 'ErrorHistory', 'schedule_phases', 'recipe_learner', 'checkpoints', 'last_epoch',
-           'EpochCheckpoint', 'run_phases', 'Interrupt', 'read_record', 'read_records', 'train_run', 'run_models',
-           'load_run', 'process_seconds']
+           'train_eval_dl', 'ErrorHistory', 'schedule_phases', 'load_body', 'recipe_learner', 'checkpoints',
+           'last_epoch', 'EpochCheckpoint', 'run_phases', 'Interrupt', 'read_record', 'read_records', 'train_run',
+           'run_models', 'load_run', 'process_seconds']
 
 # %% ../nbs/09_runs.ipynb #2e29a3fa
 import dataclasses, json, os, random, shutil, time, warnings
@@ -77,7 +77,9 @@ class Recipe:
     channels_last:bool = False     # channels-last memory layout (always on a GPU)
     precision:str = None           # auto, fp32, bf16, fp16 (None: $RESNET_COURSE_PRECISION or auto)
     seed:int = 0                   # image subsets, initial weights, batch order
+    classes:tuple = None           # Fashion-MNIST: the classes kept, by index (None: all ten)
     holdout:int = None             # balanced training images held out to validate (test set: kept)
+    pretrained:str = None          # a finished run in the same folder: its stem and body start it
 
     def __post_init__(self):
         for k in ('width', 'bs'): check_int(k, getattr(self, k), 1)
@@ -96,7 +98,17 @@ class Recipe:
                              f"got {self.schedule!r}")
         _check_opt(self.opt, self.moms)
         if self.moms is not None: object.__setattr__(self, 'moms', tuple(self.moms))
+        if self.classes is not None:
+            cs = self.classes
+            if (isinstance(cs, (str, int)) or len(cs) < 2 or len(set(cs)) < len(cs)
+                    or not all(isinstance(c, int) and c >= 0 for c in cs)):
+                raise ValueError(f"classes must be two or more distinct class indices, got {cs!r}")
+            object.__setattr__(self, 'classes', tuple(cs))
         if self.holdout is not None: check_int('holdout', self.holdout, 1)
+        if self.pretrained is not None and (not isinstance(self.pretrained, str)
+                                            or not self.pretrained or '/' in self.pretrained):
+            raise ValueError("pretrained must be the name of a finished run in the same folder, "
+                             f"got {self.pretrained!r}")
         for k in ('splitter', 'augment', 'tta', 'channels_last'): _check_bool(k, getattr(self, k))
         if self.precision is not None and self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, "
@@ -145,7 +157,7 @@ def recipe_dls(recipe:Recipe) -> DataLoaders:
     if is_imagenette(recipe.data): return imagenette_dls(recipe.size or 224, recipe.bs, recipe.data)
     return fmnist_dls(recipe.data, bs=recipe.bs, n_train=recipe.n_train, n_valid=recipe.n_valid,
                       seed=recipe.seed, per_item=False, augment=recipe.augment, pad=recipe.pad,
-                      size=recipe.size, holdout=recipe.holdout)
+                      size=recipe.size, classes=recipe.classes, holdout=recipe.holdout)
 
 # %% ../nbs/09_runs.ipynb #70be57aa
 def evaluate(model, dl, loss_func=None, prec:str='fp32', tta:bool=False) -> tuple:
@@ -221,11 +233,28 @@ def schedule_phases(schedule:str='fine_tune', epochs:int=12, freeze_epochs:int=3
             dict(name='unfrozen', freeze_to=0, n_epoch=epochs, lr_max=slice(half / lr_mult, half),
                  pct_start=0.3, div=5.0)]
 
-def recipe_learner(recipe:Recipe, dls:DataLoaders, path='.', cbs=None, model=None) -> Learner:
-    "fastai `Learner` of `recipe`: its net (seeded; or `model`), loss, optimiser, splitter, device"
+def load_body(model, weights) -> list:
+    "Load the stem and body of the state dict file `weights` into `model`: the keys it left alone"
+    state = torch.load(weights, weights_only=True, map_location='cpu')
+    body = {k: v for k, v in state.items() if not k.startswith('head.')}
+    missing, unexpected = model.load_state_dict(body, strict=False)
+    if unexpected or any(not k.startswith('head.') for k in missing):
+        raise ValueError(f"{weights} holds another net's body: "
+                         f"{(unexpected or missing)[:3]} do not fit")
+    return missing
+
+def recipe_learner(recipe:Recipe, dls:DataLoaders, path='.', cbs=None, model=None,
+                   runs=None) -> Learner:
+    "fastai `Learner` of `recipe`: net (seeded, or `model`; pretrained body from `runs`), loss, …"
     in_channels = dls.valid.one_batch()[0].shape[1]
     set_seed(recipe.seed, reproducible=True)        # the same initial weights in every run
     if model is None: model = recipe.model(dls.c, in_channels)
+    if recipe.pretrained:
+        weights = Path(runs or path)/f'{recipe.pretrained}.pth'
+        if not weights.exists():
+            raise FileNotFoundError(f"no weights {weights} to start {recipe.net} from: "
+                                    f"train the run {recipe.pretrained} there first")
+        load_body(model, weights)
     if recipe.channels_last: model = model.to(memory_format=torch.channels_last)
     ls = recipe.label_smoothing
     learn = Learner(dls, model, loss_func=LabelSmoothingCrossEntropyFlat(eps=ls) if ls
@@ -347,7 +376,7 @@ def train_run(recipe:Recipe, out, name:str=None, dls:DataLoaders=None, cbs=None,
         raise ValueError(f"{work} holds an unfinished run of {name} with another recipe: "
                          "delete that folder, or train into another one")
     if dls is None: dls = recipe_dls(recipe)
-    learn = recipe_learner(recipe, dls, work, cbs)
+    learn = recipe_learner(recipe, dls, work, cbs, runs=out)
     write_json(work/'recipe.json', recipe.as_dict())
     done = last_epoch(learn)
     start = 0 if done is None else done + 1
