@@ -136,6 +136,19 @@ def _record_training(out:Path):
                       out/'training'/f'{label}-seed{seed}', cbs=[BodyMoved()], weights=False,
                       progress=False, command='resnet-course record training')
 
+def _record_transfer(out:Path):
+    "Chapter 06's transfer study: a body trained on five classes, moved to the other five"
+    from resnet_course.runs import train_run
+    from resnet_course.training import LABELS, PRETRAIN_RECIPE, TRANSFER, transfer_recipe
+    command = 'resnet-course record transfer'
+    train_run(PRETRAIN_RECIPE, out/'transfer', 'pretrain', progress=False, command=command)
+    for seed in SEEDS:
+        for per_class in LABELS:
+            for method in TRANSFER:
+                train_run(transfer_recipe(method, per_class, seed), out/'transfer',
+                          f'{method}-{per_class}-seed{seed}', weights=False, progress=False,
+                          command=command)
+
 def _record_long(out:Path):
     from resnet_course.runs import DEMO_RECIPE, run_models
     run_models(['plain-20', 'plain-56', 'res-20', 'res-56'], out/'degradation-long',
@@ -188,11 +201,12 @@ def _record_lesson(out:Path):
 
 # `resnet-course record`'s parts, by name
 PARTS = dict(demo=_record_demo, long=_record_long, full=_record_full, training=_record_training,
-             fashion=_record_fashion, ablations=_record_ablations, lesson=_record_lesson)
+             transfer=_record_transfer, fashion=_record_fashion, ablations=_record_ablations,
+             lesson=_record_lesson)
 
 @call_parse
 def record(
-    # what to record: demo, long, full, training, fashion, ablations, lesson or all
+    # what to record: demo, long, full, training, transfer, fashion, ablations, lesson or all
     part:str,
     out:str=None,       # the results folder (default: the repository's results/)
 ):
