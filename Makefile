@@ -50,7 +50,7 @@ bench: install                         ## speed figures (not tests): ours vs tor
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec fp32
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec bf16
 
-record: install                        ## the long runs the chapters load, into results/ (about 2.5 hours on 2 cores; resumes)
+record: install                        ## the long runs the chapters load, into results/ (about 4 hours on 2 cores; resumes)
 	$(BIN)/resnet-course record all
 
 docs: install                          ## the course website and the lesson's slides, offline, into docs/_build/html

@@ -73,7 +73,7 @@ TRAIN_RECIPE = Recipe(net='resnet34', data=str(FMNIST_DIR), n_train=10_000, n_va
 RECORDED_RUNS = [('resnet34', 'fine_tune'), ('resnet34', 'fine_tune_nosplit'),
                  ('resnet34', 'one_cycle'), ('plain34', 'one_cycle')]
 
-# %% ../nbs/06_training.ipynb #42e5151a
+# %% ../nbs/06_training.ipynb #b5a239f9
 # the transfer study: a res-20 trained on five classes of Fashion-MNIST (T-shirt, trouser, pullover,
 # dress, coat), its stem and body moved to the other five (sandal, shirt, sneaker, bag, ankle boot)
 PRETRAIN_RECIPE = Recipe(net='res-20', data=str(FMNIST_DIR), n_train=None, n_valid=1000,

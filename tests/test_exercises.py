@@ -1,4 +1,4 @@
-"""The exercises of chapters 01-07 as a student meets them: each links to its worked solution
+"""The exercises of chapters 01-08 as a student meets them: each links to its worked solution
 in nbs/solutions/ (which `make test` runs), each self-check is run by its solution against a right
 and a wrong answer, and each chapter's questionnaire quotes only figures its own outputs show."""
 import importlib, json, re
@@ -9,9 +9,9 @@ from resnet_course.core import CHECKS
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
-CHAPTERS = sorted(p for p in NBS.glob('0[1-7]_*.ipynb'))
-# the chapters with a questionnaire: these and chapter 08 (whose exercises have no solutions yet)
-QUESTIONNAIRES = sorted(p for p in NBS.glob('0[1-8]_*.ipynb'))
+CHAPTERS = sorted(p for p in NBS.glob('0[1-8]_*.ipynb'))
+# every chapter with exercises has a questionnaire too
+QUESTIONNAIRES = CHAPTERS
 
 def cells(path): return json.loads(path.read_text())['cells']
 def src(c): return ''.join(c['source'])
@@ -47,7 +47,7 @@ def output_text(path) -> str:
     return '\n'.join(parts)
 
 def test_every_chapter_has_exercises_and_solutions():
-    assert [p.name[:2] for p in CHAPTERS] == ['01', '02', '03', '04', '05', '06', '07']
+    assert [p.name[:2] for p in CHAPTERS] == ['01', '02', '03', '04', '05', '06', '07', '08']
     for ch in CHAPTERS:
         ex = exercises(ch)
         assert len(ex) >= 4 and list(ex) == list(range(1, len(ex) + 1)), ch.name

@@ -2,7 +2,8 @@
 reproduces.
 
 The chapters load these records and assert their claims on them (05: the demo's seeds, the
-12-epoch run and the run on all 60,000 images; 06: resnet34 and plain34 on real images; 08: the
+12-epoch run and the run on all 60,000 images; 06: resnet34 and plain34 on real images, and the
+transfer study's pretrained body and its moves to five new classes; 08: the
 Fashion-MNIST recipe, its seeds and its ablations; the teacher's guide: the lesson's timings; the
 solutions: their full-mode runs)."""
 import pytest
@@ -12,7 +13,7 @@ from resnet_course.fashion import FASHION_ABLATIONS
 from resnet_course.runs import SUMMARY, Interrupt, Recipe, read_record, train_run
 
 PROVENANCE = {'command', 'commit', 'date', 'cpu', 'gpu', 'threads', 'precision', 'torch'}
-RUN_RECORDS = (sorted(RESULTS.glob('training/*/*.json'))
+RUN_RECORDS = (sorted(RESULTS.glob('training/*/*.json')) + sorted(RESULTS.glob('transfer/*.json'))
                + sorted(RESULTS.glob('degradation-long/*.json'))
                + sorted(RESULTS.glob('degradation-full/*.json')))
 FASHION = (sorted(RESULTS.glob('fashion/seed*.json'))
@@ -21,11 +22,19 @@ FASHION = (sorted(RESULTS.glob('fashion/seed*.json'))
 def check_provenance(p):
     assert PROVENANCE <= set(p), PROVENANCE - set(p)
     assert p['command'] and p['commit'] != 'unknown' and len(p['date']) >= 10 and p['threads'] >= 1
+    # made from a committed tree: the commit names the code that made it
+    assert not p['commit'].endswith('-dirty'), p['commit']
     assert p['precision'] in ('fp32', 'bf16', 'fp16')
 
 def test_records_exist():
     assert len(list(RESULTS.glob('training/*/*.json'))) == 12, (
         'resnet-course record training')
+    from resnet_course.training import LABELS, TRANSFER
+    transfer = {p.stem for p in RESULTS.glob('transfer/*.json')}
+    assert transfer == {'pretrain'} | {f'{m}-{n}-seed{s}' for m in TRANSFER for n in LABELS
+                                       for s in range(3)}, 'resnet-course record transfer'
+    # the body the moves start from stays with them (1 MB): a reader can move it too
+    assert (RESULTS/'transfer'/'pretrain.pth').exists()
     assert len(list(RESULTS.glob('degradation-long/*.json'))) == 4, (
         'resnet-course record long')
     assert len(list(RESULTS.glob('degradation-full/*.json'))) == 4, (
