@@ -1,4 +1,4 @@
-"""The course's main run: custom_resnet trained from scratch with fastai's fine_tune, what fine_tune really does to a random body, plain vs residual at 34 layers.
+"""The course's main run: custom_resnet trained from scratch with fastai's fine_tune, what fine_tune really does to a random body and to a pretrained one, plain vs residual at 34 layers.
 
 Docs: https://resnet-course.github.io/resnet_course/training.html.md"""
 
