@@ -46,6 +46,7 @@ bench: install                         ## speed figures (not tests): ours vs tor
 	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_precision.py
 	$(BIN)/python bench/bench_levers.py
+	$(BIN)/python bench/bench_profile.py
 	$(BIN)/python bench/bench_data.py
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec fp32
 	$(BIN)/python bench/bench_demo.py --runs 1 --prec bf16

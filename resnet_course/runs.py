@@ -6,9 +6,9 @@ Docs: https://resnet-course.github.io/resnet_course/runs.html.md"""
 
 # %% auto #0
 __all__ = ['OPTIMISERS', 'SCHEDULES', 'HEADS', 'DEMO_RECIPE', 'SUMMARY', 'START', 'Recipe', 'is_imagenette', 'recipe_dls',
-           'evaluate', 'train_eval_dl', 'ErrorHistory', 'schedule_phases', 'load_body', 'recipe_learner', 'checkpoints',
-           'last_epoch', 'EpochCheckpoint', 'run_phases', 'Interrupt', 'read_record', 'read_records', 'train_run',
-           'run_models', 'load_run', 'process_seconds']
+           'evaluate', 'train_eval_dl', 'ErrorHistory', 'schedule_phases', 'load_body', 'ProgressiveResize',
+           'recipe_learner', 'checkpoints', 'last_epoch', 'EpochCheckpoint', 'run_phases', 'Interrupt', 'read_record',
+           'read_records', 'train_run', 'run_models', 'load_run', 'process_seconds']
 
 # %% ../nbs/09_runs.ipynb #2e29a3fa
 import dataclasses, json, os, random, shutil, time, warnings
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn.functional as F
 from torch import nn
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner, Recorder, save_model
@@ -85,6 +86,8 @@ class Recipe:
     holdout:int = None             # balanced training images held out to validate (test set: kept)
     pretrained:str = None          # a finished run in the same folder: its stem and body start it
     head:str = 'linear'            # one of `HEADS`
+    small_epochs:int = 0           # progressive resizing: the first epochs train on smaller ...
+    small_size:int = None          # ... pictures of this size in pixels (one_cycle only)
 
     def __post_init__(self):
         for k in ('width', 'bs'): check_int(k, getattr(self, k), 1)
@@ -119,6 +122,15 @@ class Recipe:
         if self.precision is not None and self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, "
                              f"got {self.precision!r}")
+        check_int('small_epochs', self.small_epochs, 0)
+        if self.small_epochs:
+            if self.schedule != 'one_cycle' or self.small_epochs >= self.epochs:
+                raise ValueError("small_epochs must be fewer than epochs, with "
+                                 f"schedule='one_cycle', got {self.small_epochs} of "
+                                 f"{self.epochs} ({self.schedule})")
+            check_int('small_size', self.small_size, 8)
+        elif self.small_size is not None:
+            raise ValueError(f"small_size={self.small_size} needs small_epochs ≥ 1")
         if self.head not in HEADS:
             raise ValueError(f"head must be one of {', '.join(HEADS)}, got {self.head!r}")
         if not isinstance(self.data, str) or not self.data:
@@ -255,6 +267,15 @@ def load_body(model, weights) -> list:
                          f"{(unexpected or missing)[:3]} do not fit")
     return missing
 
+class ProgressiveResize(Callback):
+    "Progressive resizing (fastbook, ch. 7): the first `epochs` train on pictures of `size` px"
+    def __init__(self, size:int, epochs:int): self.size, self.epochs = size, epochs
+    def before_batch(self):
+        # fastai's epoch counts within the one fit of a one_cycle recipe, also when it resumes
+        if self.training and self.epoch < self.epochs:
+            self.learn.xb = (F.interpolate(self.xb[0].as_subclass(torch.Tensor), size=self.size,
+                                           mode='bilinear', antialias=True),)
+
 def recipe_learner(recipe:Recipe, dls:DataLoaders, path='.', cbs=None, model=None,
                    runs=None) -> Learner:
     "fastai `Learner` of `recipe`: net (seeded, or `model`; pretrained body from `runs`), loss, …"
@@ -273,6 +294,7 @@ def recipe_learner(recipe:Recipe, dls:DataLoaders, path='.', cbs=None, model=Non
                     else CrossEntropyLossFlat(), opt_func=OPTIMISERS[recipe.opt],
                     metrics=error_rate, splitter=resnet_splitter if recipe.splitter
                     else trainable_params, path=path, cbs=cbs)
+    if recipe.small_epochs: learn.add_cb(ProgressiveResize(recipe.small_size, recipe.small_epochs))
     return for_device(learn, precision(recipe.precision))
 
 # %% ../nbs/09_runs.ipynb #d4290062
