@@ -2,10 +2,10 @@
 
 The recipe's net (`FASHION_RECIPE`: res-20, width 24, a stem of stride 2, batches of 256 in
 channels-last) and one change at a time: the layout, the batch size, the width, the depth, the
-stem's stride. For each, one training step (forward, backward, Adam step) is timed in fp32 and in
-bf16 mixed precision (`torch.autocast`, what `core.CPUMixedPrecision` does inside fastai), in
-alternation after warm-up so that both see the same machine load; the median of the repeats is kept.
-Then the
+stem's stride, pictures shrunk to 20 px (the first epochs of progressive resizing, chapter 08).
+For each, one training step (forward, backward, Adam step) is timed in fp32 and in bf16 mixed
+precision (`torch.autocast`, what `core.CPUMixedPrecision` does inside fastai), in alternation
+after warm-up so that both see the same machine load; the median of the repeats is kept. Then the
 cost of evaluation (forward only, no gradients, batches of 512), which the runner pays after every
 epoch (2,000 training and 5,000 validation images) and at the end (test-time augmentation: twice).
 The last column is what one epoch of the recipe's 55,000 training images would take at that speed.
@@ -20,11 +20,12 @@ from resnet_course.fashion import FASHION_RECIPE
 from bench_precision import step           # one timed training step, the same as there
 
 BASE = FASHION_RECIPE
-# one change to the recipe each: its label, the change, the batch size
+# one change to the recipe each: its label, the change, the batch size, the pictures' size
 LEVERS = [('the recipe', {}, BASE.bs), ('NCHW layout', dict(channels_last=False), BASE.bs),
           ('batch 512', {}, 512), ('width 16', dict(width=16), BASE.bs),
           ('width 32', dict(width=32), BASE.bs), ('res-14', dict(net='res-14'), BASE.bs),
-          ('res-8', dict(net='res-8'), BASE.bs), ('stem stride 1', dict(stem_stride=1), BASE.bs)]
+          ('res-8', dict(net='res-8'), BASE.bs), ('stem stride 1', dict(stem_stride=1), BASE.bs),
+          ('20 px pictures', {}, BASE.bs, 20)]
 PRECISIONS = ('fp32', 'bf16')
 WARMUP, REPEATS, EVAL_BS, PX = 2, 5, 512, 28
 TRAIN_IMAGES = 60_000 - BASE.holdout
@@ -33,8 +34,8 @@ def net(recipe):
     m = recipe.model(10, 1).train()
     return m.to(memory_format=torch.channels_last) if recipe.channels_last else m
 
-def batch(recipe, bs):
-    x = torch.randn(bs, 1, PX, PX)
+def batch(recipe, bs, px=PX):
+    x = torch.randn(bs, 1, px, px)
     return (x.to(memory_format=torch.channels_last) if recipe.channels_last else x,
             torch.randint(0, 10, (bs,)))
 
@@ -53,9 +54,9 @@ def alternate(steps:dict) -> dict:
             if i >= WARMUP: times[k].append(t)
     return {k: statistics.median(v) for k, v in times.items()}
 
-def bench_train(recipe, bs) -> dict:
+def bench_train(recipe, bs, px=PX) -> dict:
     torch.manual_seed(0)
-    x, y = batch(recipe, bs)
+    x, y = batch(recipe, bs, px)
     models = {p: net(recipe) for p in PRECISIONS}
     opts = {p: torch.optim.Adam(models[p].parameters(), lr=1e-3) for p in PRECISIONS}
     secs = alternate({p: (lambda p=p: step(models[p], opts[p], x, y, p)) for p in PRECISIONS})
@@ -73,8 +74,8 @@ if __name__ == '__main__':
           f"median of {REPEATS} steps after {WARMUP} warm-up steps; {PX}×{PX} px, 1 channel")
     print(f"{'training step':<16} {'fp32 img/s':>11} {'bf16 img/s':>11} {'bf16/fp32':>10} "
           f"{'fp32 s/epoch':>13} {'bf16 s/epoch':>13}")
-    for label, change, bs in LEVERS:
-        r = bench_train(BASE.replace(**change), bs)
+    for label, change, bs, *px in LEVERS:
+        r = bench_train(BASE.replace(**change), bs, *px)
         print(f"{label:<16} {r['fp32']:>11.0f} {r['bf16']:>11.0f} {r['bf16'] / r['fp32']:>10.2f} "
               f"{TRAIN_IMAGES / r['fp32']:>13.1f} {TRAIN_IMAGES / r['bf16']:>13.1f}")
     r = bench_eval(BASE)

@@ -6,7 +6,7 @@ Docs: https://resnet-course.github.io/resnet_course/runs.html.md"""
 
 # %% auto #0
 __all__ = ['OPTIMISERS', 'SCHEDULES', 'HEADS', 'DEMO_RECIPE', 'SUMMARY', 'START', 'Recipe', 'is_imagenette', 'recipe_dls',
-           'evaluate', 'train_eval_dl', 'ErrorHistory', 'schedule_phases', 'load_body', 'ProgressiveResize',
+           'evaluate', 'train_eval_dl', 'ErrorHistory', 'schedule_phases', 'load_body', 'shrink', 'ProgressiveResize',
            'recipe_learner', 'checkpoints', 'last_epoch', 'EpochCheckpoint', 'run_phases', 'Interrupt', 'read_record',
            'read_records', 'train_run', 'run_models', 'load_run', 'process_seconds']
 
@@ -267,14 +267,17 @@ def load_body(model, weights) -> list:
                          f"{(unexpected or missing)[:3]} do not fit")
     return missing
 
+def shrink(x, size:int):
+    "A batch of pictures `x` shrunk to `size`×`size` px (bilinear, antialiased)"
+    return F.interpolate(x.as_subclass(torch.Tensor), size=size, mode='bilinear', antialias=True)
+
 class ProgressiveResize(Callback):
     "Progressive resizing (fastbook, ch. 7): the first `epochs` train on pictures of `size` px"
     def __init__(self, size:int, epochs:int): self.size, self.epochs = size, epochs
     def before_batch(self):
         # fastai's epoch counts within the one fit of a one_cycle recipe, also when it resumes
         if self.training and self.epoch < self.epochs:
-            self.learn.xb = (F.interpolate(self.xb[0].as_subclass(torch.Tensor), size=self.size,
-                                           mode='bilinear', antialias=True),)
+            self.learn.xb = (shrink(self.xb[0], self.size),)
 
 def recipe_learner(recipe:Recipe, dls:DataLoaders, path='.', cbs=None, model=None,
                    runs=None) -> Learner:

@@ -4,13 +4,13 @@ reproduces.
 The chapters load these records and assert their claims on them (05: the demo's seeds, the
 12-epoch run and the run on all 60,000 images; 06: resnet34 and plain34 on real images, and the
 transfer study's pretrained body and its moves to five new classes; 08: the
-Fashion-MNIST recipe, its seeds and its ablations; the teacher's guide: the lesson's timings; the
+Fashion-MNIST recipe, its seeds, its ablations and its fp32 budget runs; the teacher's guide: the lesson's timings; the
 solutions: their full-mode runs)."""
 import pytest
 import torch
 from helpers import quietly
 from resnet_course.core import RESULTS, cpu_has_bf16, cpu_name, on_gpu, read_json
-from resnet_course.fashion import FASHION_ABLATIONS
+from resnet_course.fashion import FASHION_ABLATIONS, FASHION_BUDGET
 from resnet_course.runs import SUMMARY, Interrupt, Recipe, read_record, train_run
 
 PROVENANCE = {'command', 'commit', 'date', 'cpu', 'gpu', 'threads', 'precision', 'torch'}
@@ -18,7 +18,8 @@ RUN_RECORDS = (sorted(RESULTS.glob('training/*/*.json')) + sorted(RESULTS.glob('
                + sorted(RESULTS.glob('degradation-long/*.json'))
                + sorted(RESULTS.glob('degradation-full/*.json')))
 FASHION = (sorted(RESULTS.glob('fashion/seed*.json'))
-           + sorted(RESULTS.glob('fashion/ablation-*.json')))
+           + sorted(RESULTS.glob('fashion/ablation-*.json'))
+           + sorted(RESULTS.glob('fashion/budget-*.json')))
 
 # records made before they had to come from a committed tree: re-recorded on another CPU (from
 # commit 3cc211d) their single-run claims did not all hold, so they wait for runs with seeds
@@ -48,6 +49,7 @@ def test_records_exist():
     assert {'seed0', 'seed1', 'seed2'} <= found, 'resnet-course record fashion'
     assert {f'ablation-{a}' for a in FASHION_ABLATIONS} <= found, (
         'resnet-course record ablations')
+    assert {f'budget-{b}' for b in FASHION_BUDGET} <= found, 'resnet-course record budget'
     assert (RESULTS/'demo_seeds.json').exists(), 'resnet-course record demo'
 
 @pytest.mark.parametrize('path', RUN_RECORDS, ids=lambda p: str(p.relative_to(RESULTS)))
