@@ -3,8 +3,8 @@ reproduces.
 
 The chapters load these records and assert their claims on them (05: the demo's seeds, the
 12-epoch run and the run on all 60,000 images; 06: resnet34 and plain34 on real images, and the
-transfer study's pretrained body and its moves to five new classes; 08: the
-Fashion-MNIST recipe, its seeds, its ablations and its fp32 budget runs; the teacher's guide: the lesson's timings; the
+transfer study's pretrained body and its moves to five new classes; 08: the Fashion-MNIST recipe,
+its seeds, its ablations and its fp32 budget runs; the teacher's guide: the lesson's timings; the
 solutions: their full-mode runs)."""
 import pytest
 import torch
