@@ -31,7 +31,7 @@ FASHION_ABLATIONS = {'base': {}, 'no-augmentation': dict(augment=False),
                      'no-label-smoothing': dict(label_smoothing=0.), 'res-14': dict(net='res-14'),
                      'width-16': dict(width=16), 'nchw': dict(channels_last=False),
                      'fp32': dict(precision='fp32')}
-# a smaller budget for a CPU without bf16, in fp32: about 12 epochs' compute each, by name
+# a smaller budget for a CPU without bf16: about ten minutes of fp32 each on our CPU, by name
 FASHION_BUDGET = {'12-epochs': dict(epochs=12),
                   'progressive': dict(epochs=16, small_epochs=8, small_size=20)}
 # quick mode's smaller run: its changes to the recipe
