@@ -1,9 +1,9 @@
 """Where the time of one fp32 training epoch of chapter 08's recipe goes on this CPU.
 
 The recipe is `FASHION_RECIPE` in fp32: res-20, width 24, a stem of stride 2, batches of 256 in
-channels-last, Adam, label smoothing 0.1, 55,000 training images of 28×28 px.
+channels-last, Adam, 55,000 training images of 28×28 px.
 
-1. One training step (forward, loss, backward, Adam step, zero_grad) of the net on a random batch,
+1. One training step (`bench_precision.step`: forward, loss, backward, Adam step) on a random batch,
    under `torch.profiler` after warm-up: the self CPU time of every op, summed by kind of op.
    "between ops" is the step's wall time that no op accounts for (Python, the profiler itself).
 2. One epoch in parts, timed with `time.perf_counter` over a few batches of the real data (after
@@ -20,25 +20,19 @@ Read the ratios: absolute times on a shared machine vary by ±30% from run to ru
 """
 import argparse, re, time
 import torch
-from torch import nn
 from torch.profiler import ProfilerActivity, profile
 from fastai.callback.core import Callback, CancelEpochException
 from resnet_course.core import cpu_name
 from resnet_course.fashion import FASHION_RECIPE
 from resnet_course.runs import evaluate, recipe_dls, recipe_learner, train_eval_dl
+from bench_levers import batch, net               # the recipe's net and a random batch, as there
+from bench_precision import step                  # one training step, the same as there
 
 RECIPE = FASHION_RECIPE.replace(precision='fp32')
-WARMUP, PX = 2, 28
+WARMUP = 2
 CATEGORIES = ['convolution forward', 'convolution backward', 'batch norm (fwd+bwd)',
               'ReLU, add (elementwise)', 'optimiser step, zero_grad', 'everything else (ops)',
               'between ops (Python, profiler)']
-
-def net():
-    return RECIPE.model(10, 1).train().to(memory_format=torch.channels_last)
-
-def train_step(model, opt, x, y):
-    loss = nn.functional.cross_entropy(model(x), y, label_smoothing=RECIPE.label_smoothing)
-    loss.backward(); opt.step(); opt.zero_grad()
 
 def category(ev) -> str:
     "The kind of a profiled op: what runs inside the optimiser's step counts as the optimiser's"
@@ -55,14 +49,13 @@ def category(ev) -> str:
 def profile_step(steps:int) -> dict:
     "Milliseconds per training step, by category"
     torch.manual_seed(0)
-    model = net()
+    model = net(RECIPE)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(RECIPE.bs, 1, PX, PX).to(memory_format=torch.channels_last)
-    y = torch.randint(0, 10, (RECIPE.bs,))
-    for _ in range(WARMUP): train_step(model, opt, x, y)
+    x, y = batch(RECIPE, RECIPE.bs)
+    for _ in range(WARMUP): step(model, opt, x, y, 'fp32')
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         t = time.perf_counter()
-        for _ in range(steps): train_step(model, opt, x, y)
+        for _ in range(steps): step(model, opt, x, y, 'fp32')
         wall = time.perf_counter() - t
     ms = dict.fromkeys(CATEGORIES, 0.)
     for ev in prof.events(): ms[category(ev)] += ev.self_cpu_time_total / 1e3 / steps
@@ -90,11 +83,11 @@ def epoch_parts(n:int) -> tuple:
         if len(batches) == WARMUP + n: break
     data = (time.perf_counter() - t) / n
     torch.manual_seed(0)                                                       # (b)
-    model = net()
+    model = net(RECIPE)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     for i, (x, y) in enumerate(batches):
         if i == WARMUP: t = time.perf_counter()
-        train_step(model, opt, x, y)
+        step(model, opt, x, y, 'fp32')
     plain = (time.perf_counter() - t) / n
     learn = recipe_learner(RECIPE, type(dls)(sub, dls.valid))                  # (c)
     watch = Stopwatch(n)
@@ -115,12 +108,12 @@ if __name__ == '__main__':
     print(f"CPU: {cpu_name()}, {torch.get_num_threads()} threads; fp32; {RECIPE.net}, width "
           f"{RECIPE.width}, stem stride {RECIPE.stem_stride}, batch {RECIPE.bs}, channels-last")
     ms = profile_step(args.steps)
-    step = sum(ms.values())
+    step_ms = sum(ms.values())
     print(f"\n1. One training step, random batch: self CPU time by kind of op, mean of "
           f"{args.steps} profiled steps after {WARMUP} warm-up steps")
     print(f"{'kind of op':<32} {'ms/step':>8} {'share':>7}")
-    for k, v in ms.items(): print(f"{k:<32} {v:>8.1f} {v / step:>7.1%}")
-    print(f"{'one step (wall, under profiler)':<32} {step:>8.1f} {1:>7.0%}")
+    for k, v in ms.items(): print(f"{k:<32} {v:>8.1f} {v / step_ms:>7.1%}")
+    print(f"{'one step (wall, under profiler)':<32} {step_ms:>8.1f} {1:>7.0%}")
     data, plain, fastai, ev, n_eval, n_batches, eval_bs = epoch_parts(args.batches)
     print(f"\n2. One epoch ({n_batches} batches) in parts: {args.batches} batches of the real data "
           f"timed after {WARMUP} warm-up batches, scaled to the epoch")

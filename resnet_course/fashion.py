@@ -60,7 +60,7 @@ def fashion(
     no_channels_last:bool=False,            # keep PyTorch's default memory layout (NCHW)
     # progressive resizing: the first SMALL_EPOCHS train on pictures of SMALL_SIZE px (0: none)
     small_epochs:int=FASHION_RECIPE.small_epochs,
-    small_size:int=20,
+    small_size:int=FASHION_BUDGET['progressive']['small_size'],
     # class-balanced subset of the training images (default: all; quick mode 2,000)
     n_train:int=None,
     # class-balanced training images held out to validate (0: none; the test set validates)
