@@ -150,18 +150,16 @@ def _record_transfer(out:Path):
                           command=command)
 
 def _record_long(out:Path):
-    from resnet_course.runs import DEMO_RECIPE, run_models
-    run_models(['plain-20', 'plain-56', 'res-20', 'res-56'], out/'degradation-long',
-               DEMO_RECIPE.replace(n_train=None, n_valid=None, n_eval=2000, epochs=12),
+    from resnet_course.runs import run_models
+    from resnet_course.degradation import LONG_RECIPE
+    run_models(['plain-20', 'plain-56', 'res-20', 'res-56'], out/'degradation-long', LONG_RECIPE,
                weights=False, progress=False, command='resnet-course record long')
 
 def _record_full(out:Path):
     "The demo's nets on all 60,000 Fashion-MNIST training images, 15 epochs: does the gap survive?"
-    from resnet_course.runs import DEMO_RECIPE, run_models
-    from resnet_course.data import FMNIST_DIR
-    run_models(['plain-20', 'res-20', 'plain-56', 'res-56'], out/'degradation-full',
-               DEMO_RECIPE.replace(data=str(FMNIST_DIR), n_train=None, n_valid=None, n_eval=5000,
-                                   epochs=15),
+    from resnet_course.runs import run_models
+    from resnet_course.degradation import FULL_RECIPE
+    run_models(['plain-20', 'res-20', 'plain-56', 'res-56'], out/'degradation-full', FULL_RECIPE,
                weights=False, progress=False, command='resnet-course record full')
 
 def _record_fashion(out:Path):

@@ -145,17 +145,18 @@ def cifar_plain(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16,
     return cifar_resnet(depth, n_classes, in_channels, width, residual=False, **kwargs)
 
 # %% ../nbs/02_models.ipynb #fa4b7226
-def preact_stem(in_channels:int=3, nf:int=16, **kwargs):
+def preact_stem(in_channels:int=3, nf:int=16, stride:int=1, **kwargs):
     "A bare 3×3 conv: the first block normalises its input"
-    return nn.Conv2d(in_channels, nf, 3, padding=1, bias=False)
+    return nn.Conv2d(in_channels, nf, 3, stride=stride, padding=1, bias=False)
 
 def preact_resnet(depth:int=20, n_classes:int=10, in_channels:int=3, width:int=16,
-                  residual:bool=True, **kwargs) -> ResNet:
+                  residual:bool=True, stem_stride:int=1, **kwargs) -> ResNet:
     "The net of `cifar_resnet` with `PreActBlock`s: conv stem, three stages, BN-ReLU, head"
     n = cifar_blocks(depth)
+    check_int("stem_stride", stem_stride, 1, 2)
     model = custom_resnet([n] * 3, [width, 2 * width, 4 * width], n_classes, PreActBlock,
-                          in_channels, stem=preact_stem, stem_width=width, residual=residual,
-                          **kwargs)
+                          in_channels, stem=partial(preact_stem, stride=stem_stride),
+                          stem_width=width, residual=residual, **kwargs)
     model.body.add_module('post', nn.Sequential(nn.BatchNorm2d(4 * width), relu()))
     return model
 
