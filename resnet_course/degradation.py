@@ -95,9 +95,10 @@ def failed_claims(errors:dict, claims:dict=DEMO_CLAIMS, shallow:int=20, deep:int
     return failed
 
 # %% ../nbs/05_degradation.ipynb #4eeebf42
-# the demo's nets at the paper's resolution (stem stride 1), longer: `resnet-course record long`
-# (the whole embedded subset, 12 epochs) and `record full` (all 60,000 training images, 15 epochs)
-LONG_RECIPE = DEMO_RECIPE.replace(stem_stride=1, n_train=None, n_valid=None, n_eval=2000,
+# the demo's nets at the paper's resolution (stem stride 1, batches of 128: the defaults), longer:
+# `resnet-course record long` (the whole embedded subset, 12 epochs) and `record full` (all 60,000
+# training images, 15 epochs)
+LONG_RECIPE = DEMO_RECIPE.replace(stem_stride=1, bs=128, n_train=None, n_valid=None, n_eval=2000,
                                   epochs=12)
 FULL_RECIPE = LONG_RECIPE.replace(data=str(FMNIST_DIR), n_eval=5000, epochs=15)
 

@@ -168,8 +168,8 @@ class Recipe:
         "This recipe with the precision this machine trains it in (`auto` and None decided)"
         return self.replace(precision=precision(self.precision))
 
-# the classroom demo's recipe (the degradation chapter): the defaults, on 14×14 feature maps
-DEMO_RECIPE = Recipe(stem_stride=2)
+# the classroom demo's recipe (the degradation chapter): the defaults on 14×14 maps, more steps
+DEMO_RECIPE = Recipe(stem_stride=2, bs=96)
 
 # %% ../nbs/09_runs.ipynb #29c88d78
 def is_imagenette(data) -> bool:
