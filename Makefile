@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-demo: install                          ## the classroom demo (about 18 s on 2 CPU cores with bf16, 20 s in fp32)
+demo: install                          ## the classroom demo (about 16 s on 2 CPU cores with bf16, 18 s in fp32)
 	$(BIN)/resnet-course demo --out demo_output
 
 test: install sync lint nbtest pytest  ## everything CI runs
