@@ -32,6 +32,7 @@ lint: install                          ## ruff over the library, the notebooks, 
 	$(BIN)/ruff check -q resnet_course nbs tests bench docs
 
 nbtest: install                        ## run every notebook in quick mode, two at a time with one torch thread each
+	rm -rf nbs/runs                    # nets an earlier run left (maybe in another precision): start clean
 	$(QUICK) OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install
