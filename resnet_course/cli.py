@@ -177,6 +177,11 @@ def _record_budget(out:Path):
     for name, change in FASHION_BUDGET.items():
         _fashion_run(out/'fashion', f'budget-{name}', dict(change, precision='fp32', test=False))
 
+def _record_tried(out:Path):
+    from resnet_course.fashion import FASHION_TRIED
+    for name, change in FASHION_TRIED.items():
+        _fashion_run(out/'fashion', f'tried-{name}', dict(change, test=False))
+
 def _record_demo(out:Path):
     for prec in ('fp32', 'bf16'):
         runs = [timed_demo(seed, prec) for seed in range(5)]
@@ -205,11 +210,12 @@ def _record_lesson(out:Path):
 # `resnet-course record`'s parts, by name
 PARTS = dict(demo=_record_demo, long=_record_long, full=_record_full, training=_record_training,
              transfer=_record_transfer, fashion=_record_fashion, ablations=_record_ablations,
-             budget=_record_budget, lesson=_record_lesson)
+             budget=_record_budget, tried=_record_tried, lesson=_record_lesson)
 
 @call_parse
 def record(
-    # what to record: demo, long, full, training, transfer, fashion, ablations, budget, lesson, all
+    # what to record: demo, long, full, training, transfer, fashion, ablations, budget, tried,
+    # lesson, or all
     part:str,
     out:str=None,       # the results folder (default: the repository's results/)
 ):

@@ -4,13 +4,13 @@ reproduces.
 The chapters load these records and assert their claims on them (05: the demo's seeds, the
 12-epoch run and the run on all 60,000 images; 06: resnet34 and plain34 on real images, and the
 transfer study's pretrained body and its moves to five new classes; 08: the Fashion-MNIST recipe,
-its seeds, its ablations and its fp32 budget runs; the teacher's guide: the lesson's timings; the
-solutions: their full-mode runs)."""
+its seeds, its ablations, its fp32 budget runs and two more changes at its full budget; the
+teacher's guide: the lesson's timings; the solutions: their full-mode runs)."""
 import pytest
 import torch
 from helpers import quietly
 from resnet_course.core import RESULTS, cpu_has_bf16, cpu_name, on_gpu, read_json
-from resnet_course.fashion import FASHION_ABLATIONS, FASHION_BUDGET
+from resnet_course.fashion import FASHION_ABLATIONS, FASHION_BUDGET, FASHION_TRIED
 from resnet_course.runs import SUMMARY, Interrupt, Recipe, read_record, train_run
 
 PROVENANCE = {'command', 'commit', 'date', 'cpu', 'gpu', 'threads', 'precision', 'torch'}
@@ -19,7 +19,8 @@ RUN_RECORDS = (sorted(RESULTS.glob('training/*/*.json')) + sorted(RESULTS.glob('
                + sorted(RESULTS.glob('degradation-full/*.json')))
 FASHION = (sorted(RESULTS.glob('fashion/seed*.json'))
            + sorted(RESULTS.glob('fashion/ablation-*.json'))
-           + sorted(RESULTS.glob('fashion/budget-*.json')))
+           + sorted(RESULTS.glob('fashion/budget-*.json'))
+           + sorted(RESULTS.glob('fashion/tried-*.json')))
 
 # records made before they had to come from a committed tree: re-recorded on another CPU (from
 # commit 3cc211d) their single-run claims did not all hold, so they wait for runs with seeds
@@ -50,6 +51,7 @@ def test_records_exist():
     assert {f'ablation-{a}' for a in FASHION_ABLATIONS} <= found, (
         'resnet-course record ablations')
     assert {f'budget-{b}' for b in FASHION_BUDGET} <= found, 'resnet-course record budget'
+    assert {f'tried-{t}' for t in FASHION_TRIED} <= found, 'resnet-course record tried'
     assert (RESULTS/'demo_seeds.json').exists(), 'resnet-course record demo'
 
 @pytest.mark.parametrize('path', RUN_RECORDS, ids=lambda p: str(p.relative_to(RESULTS)))
@@ -78,7 +80,7 @@ def test_fashion_record(path):
     assert r['recipe']['holdout'] == 5_000
     assert r['train_images'] == 55_000 and r['valid_images'] == 5_000
     assert (r['valid_error_tta'] is not None) == r['recipe']['tta']
-    # the seeds scored the 10,000 test images once, at the end; the ablations never looked at them
+    # the seeds scored the 10,000 test images once, at the end; the other runs never looked at them
     scored = path.stem.startswith('seed')
     assert (r['test_images'] == 10_000) if scored else r['test_images'] is None
     assert (r['test_error'] is not None) == scored
